@@ -1,0 +1,72 @@
+"""What every command shares: the context object, opening the store, user-facing errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from kpotui.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    db: str | None
+    read_only: bool
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix: printed as one line, exit status 1, no traceback."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"kpotui: {self.format_message()}", err=True)
+
+
+def user_errors(func: F) -> F:
+    """Turn the refusals of services, store and config into one-line errors."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kpotui.config import ConfigError
+        from kpotui.services.errors import ServiceError
+        from kpotui.store import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except (ServiceError, StoreError, ConfigError) as exc:
+            raise UserError(str(exc)) from exc
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise UserError(f"{where}{exc.strerror or exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def opened_store(ctx: AppContext, *, create: bool = True) -> Iterator[Store]:
+    from kpotui.store import open_store
+
+    store = open_store(ctx.db, read_only=ctx.read_only, create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def run_tui(ctx: AppContext, *, demo: bool = False) -> None:
+    """Open the full-screen app (imports Textual only now)."""
+    from kpotui.tui.app import run_app
+
+    code = run_app(ctx.db, read_only=ctx.read_only, demo=demo)
+    sys.exit(code)

@@ -1,0 +1,117 @@
+"""``init``, ``db path|upgrade|check``, ``config path|get|set``, ``backup``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+
+
+@click.command("init")
+@pass_app
+@user_errors
+def init_command(app: AppContext) -> None:
+    """Create the database (or bring an existing one up to date)."""
+    with opened_store(app) as store:
+        click.echo(f"database ready: {store.display_name}")
+
+
+@click.group("db")
+def db_group() -> None:
+    """Where the database is, upgrading it, checking it."""
+
+
+@db_group.command("path")
+@pass_app
+def db_path(app: AppContext) -> None:
+    """Print the database this command line would open."""
+    from kpotui.store import resolve_target
+
+    click.echo(resolve_target(app.db))
+
+
+@db_group.command("upgrade")
+@pass_app
+@user_errors
+def db_upgrade(app: AppContext) -> None:
+    """Upgrade the schema to this version of kpotui (a backup is taken first)."""
+    from kpotui.store.migrate import HEAD_REVISION
+
+    with opened_store(app, create=False) as store:
+        if store.upgraded_from is None:
+            click.echo(f"schema already current ({HEAD_REVISION}): {store.display_name}")
+        else:
+            click.echo(f"upgraded {store.upgraded_from} -> {HEAD_REVISION}: {store.display_name}")
+            if store.upgrade_backup:
+                click.echo(f"backup of the old database: {store.upgrade_backup}")
+
+
+@db_group.command("check")
+@pass_app
+@user_errors
+def db_check(app: AppContext) -> None:
+    """Check integrity, references and schema; exit 1 when anything is wrong."""
+    from kpotui.store.health import problems
+
+    with opened_store(app, create=False) as store:
+        found = problems(store)
+        if found:
+            for line in found:
+                click.echo(f"problem: {line}", err=True)
+            raise UserError(f"{store.display_name}: {len(found)} problem(s) found")
+        click.echo(f"healthy: {store.display_name}")
+
+
+@click.command("backup")
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@pass_app
+@user_errors
+def backup_command(app: AppContext, dest: Path | None) -> None:
+    """Copy the database consistently, even while others use it (file mode 0600).
+
+    DEST is a file or a directory; default: next to the database, with a timestamp.
+    """
+    from kpotui.store.backup import backup
+
+    with opened_store(app, create=False) as store:
+        click.echo(f"backup written: {backup(store, dest)}")
+
+
+@click.group("config")
+def config_group() -> None:
+    """The config file: where it is, reading and writing settings."""
+
+
+@config_group.command("path")
+def config_path() -> None:
+    """Print the config file's path."""
+    from kpotui.config import config_file
+
+    click.echo(config_file())
+
+
+@config_group.command("get")
+@click.argument("name")
+@user_errors
+def config_get(name: str) -> None:
+    """Print a setting's value (its default when unset)."""
+    from kpotui import config
+
+    if name not in config.SETTINGS and not name.startswith("keys."):
+        raise UserError(f"unknown setting {name!r} (known: {', '.join(sorted(config.SETTINGS))})")
+    value = config.get(name)
+    click.echo("" if value is None else str(value).lower() if isinstance(value, bool) else value)
+
+
+@config_group.command("set")
+@click.argument("name")
+@click.argument("value")
+@user_errors
+def config_set(name: str, value: str) -> None:
+    """Set a setting in the config file (e.g. ``currency USD``, ``keys.app.dashboard f1``)."""
+    from kpotui import config
+
+    path = config.set_value(name, config.parse_value(name, value))
+    click.echo(f"{name} = {value} ({path})")

@@ -1,0 +1,295 @@
+"""SQLModel tables and enumerations: the shape of the data, nothing else.
+
+Conventions shared by every table:
+
+* a surrogate integer ``id`` and a unique natural key (how files and the CLI name a record);
+* ``created_at`` / ``updated_at`` in UTC and a ``version`` counter for optimistic locking;
+* money as integer minor units (hundredths) in ``*_minor`` columns, never floats;
+* enumerations stored as their canonical lowercase hyphenated value (plain strings, so the
+  same schema works on SQLite and PostgreSQL);
+* lists stored as JSON arrays of strings.
+
+Validation lives in :mod:`kpotui.services`; these classes only describe columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class DeliveryModel(StrEnum):
+    OFFSHORE = "offshore"
+    NEARSHORE = "nearshore"
+    ONSHORE = "onshore"
+    CAPTIVE = "captive"
+
+
+class ServiceLine(StrEnum):
+    MARKET_RESEARCH = "market-research"
+    FINANCIAL_ANALYSIS = "financial-analysis"
+    INVESTMENT_RESEARCH = "investment-research"
+    LEGAL = "legal"
+    IP_RESEARCH = "ip-research"
+    DATA_ANALYTICS = "data-analytics"
+    CLINICAL_DATA = "clinical-data"
+    ENGINEERING_DESIGN = "engineering-design"
+    CONTENT = "content"
+    OTHER = "other"
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ON_HOLD = "on-hold"
+    COMPLETED = "completed"
+    TERMINATED = "terminated"
+
+
+class EngagementModel(StrEnum):
+    PROJECT = "project"
+    RETAINER = "retainer"
+
+
+class BillingModel(StrEnum):
+    FIXED = "fixed"
+    TIME_AND_MATERIALS = "time-and-materials"
+    RETAINER = "retainer"
+
+
+class DataSensitivity(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"
+    RESTRICTED = "restricted"
+
+
+class DeliverableStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REWORK = "rework"
+    CANCELLED = "cancelled"
+
+
+class Classification(StrEnum):
+    CORE = "core"
+    NON_CORE = "non-core"
+
+
+class Sourcing(StrEnum):
+    IN_HOUSE = "in-house"
+    OUTSOURCED = "outsourced"
+    HYBRID = "hybrid"
+
+
+class Level(StrEnum):
+    """Used for knowledge risk and decision impact."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class NoteKind(StrEnum):
+    RUNBOOK = "runbook"
+    LESSON = "lesson"
+    HANDOVER = "handover"
+    RATIONALE = "rationale"
+    REFERENCE = "reference"
+
+
+class DecisionMaker(StrEnum):
+    PROVIDER = "provider"
+    IN_HOUSE = "in-house"
+
+
+class DecisionStatus(StrEnum):
+    PROPOSED = "proposed"
+    RATIFIED = "ratified"
+    REVERSED = "reversed"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tracked(SQLModel):
+    """Columns every record table has."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+
+class Provider(Tracked, table=True):
+    __tablename__ = "provider"
+
+    name: str = Field(unique=True, nullable=False)
+    country: str | None = None
+    delivery_model: str | None = None
+    services: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    certifications: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    certification_expiry: dt.date | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    security_review_date: dt.date | None = None
+    notes: str | None = Field(default=None, sa_type=Text)
+
+
+class Contract(Tracked, table=True):
+    __tablename__ = "contract"
+    __table_args__ = (
+        Index("ix_contract_provider", "provider_id"),
+        Index("ix_contract_status_end", "status", "end_date"),
+    )
+
+    code: str = Field(unique=True, nullable=False)
+    title: str = Field(nullable=False)
+    provider_id: int = Field(foreign_key="provider.id", nullable=False)
+    service_line: str = Field(nullable=False)
+    status: str = Field(default=ContractStatus.DRAFT.value, nullable=False)
+    start_date: dt.date = Field(nullable=False)
+    end_date: dt.date | None = None
+    engagement_model: str | None = None
+    billing_model: str | None = None
+    value_minor: int | None = None
+    currency: str = Field(nullable=False)
+    in_house_estimate_minor: int | None = None
+    notice_days: int | None = None
+    auto_renew: bool = Field(default=False, nullable=False)
+    data_sensitivity: str | None = None
+    nda_signed: bool = Field(default=False, nullable=False)
+    compliance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    owner: str | None = None
+    description: str | None = Field(default=None, sa_type=Text)
+
+
+class Deliverable(Tracked, table=True):
+    __tablename__ = "deliverable"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "title", name="uq_deliverable_contract_title"),
+        Index("ix_deliverable_status_due", "status", "due_date"),
+        Index("ix_deliverable_due", "due_date"),
+    )
+
+    contract_id: int = Field(foreign_key="contract.id", nullable=False)
+    title: str = Field(nullable=False)
+    due_date: dt.date = Field(nullable=False)
+    status: str = Field(default=DeliverableStatus.PLANNED.value, nullable=False)
+    submitted_date: dt.date | None = None
+    accepted_date: dt.date | None = None
+    quality_score: int | None = None
+    amount_minor: int | None = None
+    reviewer: str | None = None
+    description: str | None = Field(default=None, sa_type=Text)
+
+
+class Task(Tracked, table=True):
+    """One activity of the firm's inventory."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_matrix", "classification", "sourcing"),
+        Index("ix_task_contract", "contract_id"),
+    )
+
+    name: str = Field(unique=True, nullable=False)
+    area: str | None = None
+    classification: str = Field(nullable=False)
+    sourcing: str = Field(nullable=False)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    owner: str | None = None
+    hours_per_month: float | None = None
+    in_house_monthly_cost_minor: int | None = None
+    outsourced_monthly_cost_minor: int | None = None
+    knowledge_risk: str | None = None
+    notes: str | None = Field(default=None, sa_type=Text)
+
+
+class Note(Tracked, table=True):
+    """A knowledge-retention note (Markdown)."""
+
+    __tablename__ = "note"
+    __table_args__ = (
+        Index("ix_note_task", "task_id"),
+        Index("ix_note_contract", "contract_id"),
+        Index("ix_note_provider", "provider_id"),
+    )
+
+    title: str = Field(unique=True, nullable=False)
+    body: str = Field(sa_type=Text, nullable=False)
+    kind: str = Field(default=NoteKind.REFERENCE.value, nullable=False)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    author: str | None = None
+    review_by: dt.date | None = None
+
+
+class Decision(Tracked, table=True):
+    __tablename__ = "decision"
+    __table_args__ = (
+        UniqueConstraint(
+            "contract_id", "date", "summary", name="uq_decision_contract_date_summary"
+        ),
+        Index("ix_decision_date", "date"),
+    )
+
+    contract_id: int = Field(foreign_key="contract.id", nullable=False)
+    date: dt.date = Field(nullable=False)
+    summary: str = Field(nullable=False)
+    made_by: str = Field(nullable=False)
+    decided_by: str | None = None
+    reversible: bool = Field(default=True, nullable=False)
+    impact: str | None = None
+    status: str = Field(default=DecisionStatus.PROPOSED.value, nullable=False)
+    rationale: str | None = Field(default=None, sa_type=Text)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One append-only line of the audit trail (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_record", "kind", "record_id"),
+        Index("ix_audit_actor", "actor", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+    actor: str = Field(nullable=False)
+    action: str = Field(nullable=False)
+    kind: str = Field(nullable=False)
+    record_id: int = Field(nullable=False)
+    key: str = Field(nullable=False)
+    changes: dict[str, list[object]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    """Field name -> [old, new] in the interchange representation (JSON-safe)."""
+    batch: str | None = None
+    """Groups the events of one import or one undo."""
+
+
+RECORD_TABLES: dict[str, type[Tracked]] = {
+    "provider": Provider,
+    "contract": Contract,
+    "deliverable": Deliverable,
+    "task": Task,
+    "note": Note,
+    "decision": Decision,
+}
+"""Kind name -> table, in dependency order (a kind only references kinds before it)."""

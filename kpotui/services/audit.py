@@ -1,0 +1,79 @@
+"""The audit trail: who changed what, when, from what to what. Append-only.
+
+The actor is the OS account from the password database (not ``$USER``, which anyone can
+set). The table refuses UPDATE and DELETE at the database level (see the first migration).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from kpotui.models import AuditEvent, utcnow
+from kpotui.store import Store
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def current_actor() -> str:
+    """The OS account name of the running process, from the password database."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # no password database entry (or not a Unix system)
+        return getpass.getuser()
+
+
+def append(
+    conn: Connection,
+    *,
+    action: str,
+    kind: str,
+    record_id: int,
+    key: str,
+    changes: dict[str, list[Any]],
+    batch: str | None = None,
+) -> None:
+    """Append one event inside the caller's write transaction."""
+    conn.execute(
+        insert(AUDIT).values(
+            at=utcnow(),
+            actor=current_actor(),
+            action=action,
+            kind=kind,
+            record_id=record_id,
+            key=key,
+            changes=changes,
+            batch=batch,
+        )
+    )
+
+
+def append_many(conn: Connection, events: list[dict[str, Any]]) -> None:
+    """Append many events with one executemany (bulk imports)."""
+    if not events:
+        return
+    actor, now = current_actor(), utcnow()
+    conn.execute(insert(AUDIT), [{"at": now, "actor": actor, **event} for event in events])
+
+
+def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:
+    """Every event of one record, oldest first."""
+    query = (
+        select(AUDIT)
+        .where(AUDIT.c.kind == kind, AUDIT.c.record_id == record_id)
+        .order_by(AUDIT.c.id)
+    )
+    with store.read() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def recent(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest events across the database, newest first."""
+    query = select(AUDIT).order_by(AUDIT.c.id.desc()).limit(limit)
+    with store.read() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]

@@ -1,0 +1,40 @@
+"""The exceptions services raise; each carries a message meant for the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base of every refusal a service makes for a reason the user can act on."""
+
+
+class ValidationError(ServiceError):
+    """One or more fields are invalid; ``errors`` maps field name -> message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+class NotFoundError(ServiceError):
+    """The record asked for does not exist (any more)."""
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the record since it was read; nothing was written.
+
+    ``current`` holds their version of the record, so a screen can show it.
+    """
+
+    def __init__(self, message: str, current: dict[str, Any] | None) -> None:
+        self.current = current
+        super().__init__(message)
+
+
+class ReferencedError(ServiceError):
+    """A delete was refused because other records reference this one."""
+
+
+class UndoError(ServiceError):
+    """The last change cannot be undone (nothing to undo, or changed since)."""

@@ -1,0 +1,254 @@
+"""Filtered, sorted, paged lists of records, for tables of any size and for scripts.
+
+Paging is keyset paging: a page starts strictly after (or before) the *cursor* of a row,
+``(is_null, sort value, id)``, so fetching page 1,000 costs what fetching page 1 costs.
+NULL sort values come last in both directions, the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select
+
+from kpotui.services import search
+from kpotui.services.fields import FieldType, KindSpec, kind_spec
+from kpotui.services.records import Record, record_select, resolve_id, row_to_record, table_of
+from kpotui.services.validation import canonical_enum
+from kpotui.store import Store
+
+Cursor = tuple[Any, ...]
+END: Cursor = ("__end__",)
+"""Pass as ``before`` to get the last page."""
+
+DATE_FIELD = {
+    "provider": "certification_expiry",
+    "contract": "end_date",
+    "deliverable": "due_date",
+    "note": "review_by",
+    "decision": "date",
+}
+"""The date that ``due_before`` / ``due_after`` filter on, per kind."""
+
+DEFAULT_SORT = {
+    "provider": ("name", False),
+    "contract": ("code", False),
+    "deliverable": ("due_date", False),
+    "task": ("name", False),
+    "note": ("title", False),
+    "decision": ("date", True),
+}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What to keep. Every part is optional; parts combine with AND."""
+
+    equals: Mapping[str, Any] = field(default_factory=dict)
+    """Field -> value (enums in any spelling, references by natural key). ``provider`` also
+    filters kinds that reach a provider through their contract."""
+    due_before: date | None = None
+    due_after: date | None = None
+    tag: str | None = None
+    text: str = ""
+    """Incremental filter: substring of the kind's search fields; full-text for notes."""
+
+
+def _conditions(spec: KindSpec, query: Select[Any], flt: ListFilter, conn: Any) -> list[Any]:
+    table = table_of(spec)
+    cols = query.selected_columns
+    conditions: list[Any] = []
+    for name, value in flt.equals.items():
+        if name == "provider" and "provider" not in spec.by_name and "contract" in spec.by_name:
+            provider_id = resolve_id(conn, "provider", value)
+            contracts = table_of(kind_spec("contract"))
+            conditions.append(
+                table.c.contract_id.in_(
+                    select(contracts.c.id).where(contracts.c.provider_id == provider_id)
+                )
+            )
+            continue
+        f = spec.field(name)
+        if f.type is FieldType.REF:
+            conditions.append(table.c[f.column] == resolve_id(conn, f.ref or "", value))
+        elif f.type is FieldType.ENUM and isinstance(value, str):
+            conditions.append(table.c[f.column] == canonical_enum(value))
+        else:
+            conditions.append(table.c[f.column] == value)
+    date_field = DATE_FIELD.get(spec.name)
+    if date_field:
+        if flt.due_before is not None:
+            conditions.append(table.c[date_field] < flt.due_before)
+        if flt.due_after is not None:
+            conditions.append(table.c[date_field] > flt.due_after)
+    elif flt.due_before is not None or flt.due_after is not None:
+        conditions.append(false())
+    if flt.tag:
+        if "tags" in spec.by_name:
+            pattern = f"%{_escape(json.dumps(flt.tag.strip()))}%"
+            conditions.append(cast(table.c.tags, String).like(pattern, escape="\\"))
+        else:
+            conditions.append(false())
+    text = flt.text.strip()
+    if text:
+        if spec.name == "note":
+            conditions.append(search.note_match(conn, table.c.id, text))
+        else:
+            pattern = f"%{_escape(text)}%"
+            conditions.append(
+                or_(*(cols[name].ilike(pattern, escape="\\") for name in _search_fields(spec)))
+            )
+    return conditions
+
+
+def _search_fields(spec: KindSpec) -> list[str]:
+    return list(spec.search) + [f.name for f in spec.refs if f.name in spec.key]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(conn: Any, spec: KindSpec, flt: ListFilter) -> Select[Any]:
+    query = record_select(spec)
+    return query.where(*_conditions(spec, query, flt, conn))
+
+
+def count(store: Store, kind: str, flt: ListFilter | None = None) -> int:
+    """How many records match: the row count a table's scrollbar needs."""
+    spec = kind_spec(kind)
+    with store.read() as conn:
+        inner = _filtered(conn, spec, flt or ListFilter()).subquery()
+        return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _sort_parts(spec: KindSpec, query: Select[Any], sort: str | None) -> tuple[Any, Any, Any]:
+    name = sort or DEFAULT_SORT[spec.name][0]
+    expr = query.selected_columns[name]
+    if spec.field(name).type is FieldType.LIST:
+        expr = cast(expr, String)  # JSON has no order on PostgreSQL; its text has
+    null_flag = case((expr.is_(None), 1), else_=0)
+    return null_flag, expr, table_of(spec).c.id
+
+
+def cursor_of(record: Record, sort: str | None, kind: str) -> Cursor:
+    """The keyset position of ``record`` in an ordering by ``sort``."""
+    spec = kind_spec(kind)
+    name = sort or DEFAULT_SORT[spec.name][0]
+    value = record[name]
+    if isinstance(value, list):
+        value = json.dumps(value)
+    return (1 if value is None else 0, value, record["id"])
+
+
+def _after(parts: tuple[Any, Any, Any], cursor: Cursor, descending: bool) -> ColumnElement[bool]:
+    flag, expr, ident = parts
+    is_null, value, record_id = cursor
+
+    def beyond(column: Any, bound: Any) -> Any:
+        return column < bound if descending else column > bound
+
+    if is_null:
+        return and_(flag == 1, beyond(ident, record_id))
+    return or_(
+        flag == 1,
+        and_(flag == 0, or_(beyond(expr, value), and_(expr == value, beyond(ident, record_id)))),
+    )
+
+
+def _before(parts: tuple[Any, Any, Any], cursor: Cursor, descending: bool) -> ColumnElement[bool]:
+    flag, expr, ident = parts
+    is_null, value, record_id = cursor
+
+    def short(column: Any, bound: Any) -> Any:
+        return column > bound if descending else column < bound
+
+    if is_null:
+        return or_(flag == 0, and_(flag == 1, short(ident, record_id)))
+    return and_(flag == 0, or_(short(expr, value), and_(expr == value, short(ident, record_id))))
+
+
+def page(
+    store: Store,
+    kind: str,
+    *,
+    flt: ListFilter | None = None,
+    sort: str | None = None,
+    descending: bool | None = None,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 100,
+) -> list[Record]:
+    """Up to ``limit`` records in display order: the first page, the page after ``after``,
+    the page before ``before``, or the last page (``before=END``)."""
+    spec = kind_spec(kind)
+    if descending is None:
+        descending = DEFAULT_SORT[spec.name][1] if sort is None else False
+    with store.read() as conn:
+        query = _filtered(conn, spec, flt or ListFilter())
+        parts = _sort_parts(spec, query, sort)
+        flag, expr, ident = parts
+        backwards = before is not None
+        if after is not None:
+            query = query.where(_after(parts, after, descending))
+        if before is not None and before != END:
+            query = query.where(_before(parts, before, descending))
+        reverse = descending != backwards
+        order = [flag.desc() if backwards else flag.asc()]
+        order += [expr.desc(), ident.desc()] if reverse else [expr.asc(), ident.asc()]
+        rows = conn.execute(query.order_by(*order).limit(limit)).all()
+    records = [row_to_record(spec, row) for row in rows]
+    return records[::-1] if backwards else records
+
+
+def seek(
+    store: Store,
+    kind: str,
+    index: int,
+    *,
+    flt: ListFilter | None = None,
+    sort: str | None = None,
+    descending: bool | None = None,
+) -> Cursor | None:
+    """The cursor of the row at position ``index - 1`` (None for index 0).
+
+    Only for jumping to an arbitrary position (a scrollbar drag): it costs a scan up to
+    ``index``, where keyset paging (every key press) costs one page.
+    """
+    if index <= 0:
+        return None
+    spec = kind_spec(kind)
+    if descending is None:
+        descending = DEFAULT_SORT[spec.name][1] if sort is None else False
+    with store.read() as conn:
+        query = _filtered(conn, spec, flt or ListFilter())
+        flag, expr, ident = _sort_parts(spec, query, sort)
+        order = [flag.asc()] + ([expr.desc(), ident.desc()] if descending else [expr, ident])
+        row = conn.execute(query.order_by(*order).offset(index - 1).limit(1)).first()
+    if row is None:
+        return None
+    return cursor_of(row_to_record(spec, row), sort, kind)
+
+
+def list_all(
+    store: Store,
+    kind: str,
+    flt: ListFilter | None = None,
+    *,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> list[Record]:
+    """Every matching record (scripts; ``limit`` caps it), fetched page by page."""
+    out: list[Record] = []
+    cursor: Cursor | None = None
+    while limit is None or len(out) < limit:
+        chunk = page(store, kind, flt=flt, sort=sort, after=cursor, limit=1000)
+        out.extend(chunk)
+        if len(chunk) < 1000:
+            break
+        cursor = cursor_of(chunk[-1], sort, kind)
+    return out[:limit] if limit is not None else out

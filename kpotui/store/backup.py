@@ -1,0 +1,49 @@
+"""Consistent copies of a SQLite database, taken while others keep using it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kpotui.store.engine import Store, StoreError, create_db_file
+
+
+def default_backup_path(db_path: Path, label: str = "backup") -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return db_path.with_name(f"{db_path.stem}.{label}-{stamp}{db_path.suffix or '.db'}")
+
+
+def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> Path:
+    """Copy the database with SQLite's online backup API into ``dest`` (mode 0600).
+
+    The copy is one consistent snapshot even while other processes write: the whole
+    database is copied in a single step under one read transaction.
+    """
+    if store.path is None:
+        raise StoreError(
+            f"{store.display_name}: backups of server databases are made with the server's "
+            "own tools (for PostgreSQL: pg_dump)"
+        )
+    target = dest or default_backup_path(store.path, label)
+    if target.is_dir():
+        target = target / default_backup_path(store.path, label).name
+    if target.exists():
+        raise StoreError(f"{target}: already exists; choose another destination")
+    create_db_file(target)
+    try:
+        source = sqlite3.connect(store.path)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    os.chmod(target, 0o600)
+    return target
