@@ -1,0 +1,1 @@
+"""The Textual front end: screens, dialogs and widgets over the services layer."""
