@@ -529,7 +529,9 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
     kept = retention(store, today)
     decisions = provider_decisions(store, *quarter_of(today), limit=0)
     by_provider, _ = concentration(store)
-    top = max(by_provider, key=lambda s: (s.share, s.amount), default=None)
+    largest: dict[str, str] = {}
+    for share in by_provider:  # ordered by currency, then amount descending
+        largest.setdefault(share.currency, f"{share.name} {share.share:.0%}")
     return {
         "today": today.isoformat(),
         "records": counts(store),
@@ -540,7 +542,5 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
         "contracts_in_notice": sum(1 for r in renewals(store, today) if r.inside_notice(today)),
         "provider_decisions_this_quarter": decisions.total,
         "irreversible_provider_decisions_this_quarter": decisions.irreversible,
-        "largest_provider_share": (
-            f"{top.name} {top.share:.0%} of {top.currency} spend" if top else None
-        ),
+        "largest_provider_share": largest,
     }

@@ -1,0 +1,226 @@
+"""Every validation rule of the foundation issue, each with a failing and a passing case."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kpotui.services import records
+from kpotui.services.errors import ValidationError
+from kpotui.store import Store
+from tests.services import factories as make
+
+
+def refused(action: Any) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        action()
+    return caught.value.errors
+
+
+def test_required_fields(store: Store) -> None:
+    errors = refused(lambda: records.create(store, "provider", {"country": "India"}))
+    assert errors == {"name": "required"}
+    assert make.provider(store, "Meridian")["name"] == "Meridian"
+    errors = refused(lambda: records.create(store, "contract", {"code": "ENG-9"}))
+    assert set(errors) == {"title", "provider", "service_line", "start_date"}
+    assert set(errors.values()) == {"required"}
+
+
+def test_blank_text_counts_as_missing(store: Store) -> None:
+    assert refused(lambda: records.create(store, "provider", {"name": "   "})) == {
+        "name": "required"
+    }
+
+
+def test_enum_values_forgive_case_and_separators(store: Store) -> None:
+    make.provider(store)
+    created = make.contract(store, status="On_Hold", service_line="IP Research")
+    assert (created["status"], created["service_line"]) == ("on-hold", "ip-research")
+
+
+def test_enum_values_must_be_known(store: Store) -> None:
+    make.provider(store)
+    errors = refused(lambda: make.contract(store, status="paused"))
+    assert "not one of draft, active, on-hold, completed, terminated" in errors["status"]
+
+
+def test_list_of_enums_is_checked_item_by_item(store: Store) -> None:
+    errors = refused(lambda: make.provider(store, services=["legal", "astrology"]))
+    assert "'astrology' is not one of" in errors["services"]
+    assert make.provider(store, services="Legal; data_analytics")["services"] == [
+        "legal",
+        "data-analytics",
+    ]
+
+
+def test_end_date_not_before_start_date(store: Store) -> None:
+    make.provider(store)
+    errors = refused(lambda: make.contract(store, start_date="2025-03-01", end_date="2025-02-28"))
+    assert errors == {"end_date": "before start_date 2025-03-01"}
+    same_day = make.contract(store, start_date="2025-03-01", end_date="2025-03-01")
+    assert same_day["end_date"] == date(2025, 3, 1)
+
+
+def test_end_date_rule_holds_on_update(store: Store) -> None:
+    make.provider(store)
+    created = make.contract(store, end_date="2025-12-31")
+    errors = refused(
+        lambda: records.update_record(
+            store, "contract", created["id"], {"start_date": "2026-01-01"}, version=1
+        )
+    )
+    assert errors == {"end_date": "before start_date 2026-01-01"}
+
+
+def test_dates_must_be_iso(store: Store) -> None:
+    make.provider(store)
+    errors = refused(lambda: make.contract(store, start_date="01/03/2025"))
+    assert "not a date in YYYY-MM-DD form" in errors["start_date"]
+    assert refused(lambda: make.contract(store, start_date="2025-02-30"))["start_date"]
+
+
+@pytest.mark.parametrize("score", [0, 6, "4.5", "five"])
+def test_quality_score_outside_one_to_five_is_refused(store: Store, score: object) -> None:
+    make.provider(store)
+    make.contract(store)
+    assert "quality_score" in refused(lambda: make.deliverable(store, quality_score=score))
+
+
+@pytest.mark.parametrize("score", [1, "5"])
+def test_quality_score_one_to_five_is_accepted(store: Store, score: object) -> None:
+    make.provider(store)
+    make.contract(store)
+    assert make.deliverable(store, quality_score=score)["quality_score"] == int(str(score))
+
+
+def test_money_not_negative_and_two_decimals(store: Store) -> None:
+    make.provider(store)
+    assert refused(lambda: make.contract(store, value="-1"))["value"].startswith(
+        "must not be negative"
+    )
+    assert refused(lambda: make.contract(store, value="10.005"))["value"].startswith(
+        "at most two decimals"
+    )
+    assert "too large" in refused(lambda: make.contract(store, value="9" * 5000))["value"]
+    created = make.contract(store, value="1,250.5", in_house_estimate=0)
+    assert created["value"] == Decimal("1250.50")
+    assert created["in_house_estimate"] == Decimal("0.00")
+
+
+def test_money_is_stored_as_integer_minor_units(store: Store) -> None:
+    from sqlalchemy import text
+
+    make.provider(store)
+    make.contract(store, value="1234.56")
+    with store.read() as conn:
+        stored = conn.execute(text("SELECT value_minor FROM contract")).scalar_one()
+    assert stored == 123456
+    assert isinstance(stored, int)
+
+
+def test_hours_not_negative(store: Store) -> None:
+    assert (
+        "must be at least 0"
+        in refused(lambda: make.task(store, hours_per_month=-2))["hours_per_month"]
+    )
+    assert make.task(store, hours_per_month="12.5")["hours_per_month"] == 12.5
+
+
+def test_email_needs_an_at_sign(store: Store) -> None:
+    errors = refused(lambda: make.provider(store, contact_email="ops.meridian.in"))
+    assert errors["contact_email"].startswith("not an e-mail address")
+    assert make.provider(store, contact_email="ops@meridian.in")["contact_email"] == (
+        "ops@meridian.in"
+    )
+
+
+def test_references_must_exist(store: Store) -> None:
+    errors = refused(lambda: make.contract(store, provider="Nobody Ltd"))
+    assert errors == {"provider": "no provider named 'Nobody Ltd'"}
+    make.provider(store, "Nobody Ltd")
+    assert make.contract(store, provider="Nobody Ltd")["provider"] == "Nobody Ltd"
+
+
+def test_all_problems_of_a_record_are_reported_together(store: Store) -> None:
+    errors = refused(
+        lambda: make.contract(
+            store,
+            provider="Nobody",
+            status="paused",
+            start_date="2025-03-01",
+            end_date="2025-01-01",
+        )
+    )
+    assert set(errors) == {"provider", "status", "end_date"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "second"),
+    [
+        ("provider", {"name": "Acme"}, {"name": "Acme"}),
+        ("task", {"name": "Filing"}, {"name": "Filing"}),
+        ("note", {"title": "Runbook"}, {"title": "Runbook"}),
+    ],
+)
+def test_natural_keys_are_unique(
+    store: Store, kind: str, first: dict[str, str], second: dict[str, str]
+) -> None:
+    builders = {"provider": make.provider, "task": make.task, "note": make.note}
+    builders[kind](store, *first.values())
+    errors = refused(lambda: builders[kind](store, *second.values()))
+    assert "already exists" in next(iter(errors.values()))
+
+
+def test_composite_natural_keys_are_unique_within_their_contract(store: Store) -> None:
+    make.provider(store)
+    make.contract(store, "ENG-1")
+    make.contract(store, "ENG-2")
+    make.deliverable(store, "Pack", contract="ENG-1")
+    assert make.deliverable(store, "Pack", contract="ENG-2")["contract"] == "ENG-2"
+    errors = refused(lambda: make.deliverable(store, "Pack", contract="ENG-1"))
+    assert errors == {"title": "a deliverable 'ENG-1 / Pack' already exists"}
+    make.decision(store, "Switched data vendor")
+    errors = refused(lambda: make.decision(store, "Switched data vendor"))
+    assert "already exists" in errors["summary"]
+
+
+def test_renaming_onto_an_existing_key_is_refused(store: Store) -> None:
+    make.provider(store, "Acme")
+    other = make.provider(store, "Bolt")
+    errors = refused(
+        lambda: records.update_record(store, "provider", other["id"], {"name": "Acme"}, version=1)
+    )
+    assert "already exists" in errors["name"]
+
+
+def test_unknown_fields_are_refused(store: Store) -> None:
+    assert refused(lambda: make.provider(store, colour="blue")) == {
+        "colour": "unknown field for a provider"
+    }
+
+
+def test_booleans_and_currency(store: Store) -> None:
+    make.provider(store)
+    assert (
+        "expected true or false"
+        in refused(lambda: make.contract(store, nda_signed="maybe"))["nda_signed"]
+    )
+    assert "ISO 4217" in refused(lambda: make.contract(store, currency="dollars"))["currency"]
+    created = make.contract(store, nda_signed="YES", currency="usd")
+    assert (created["nda_signed"], created["currency"]) == (True, "USD")
+
+
+def test_default_currency_comes_from_config(store: Store) -> None:
+    from kpotui import config
+
+    config.set_value("currency", "GBP")
+    make.provider(store)
+    assert make.contract(store)["currency"] == "GBP"
+
+
+def test_text_with_nul_or_absurd_length_is_refused(store: Store) -> None:
+    assert "NUL" in refused(lambda: make.provider(store, "Bad\x00name"))["name"]
+    assert "too long" in refused(lambda: make.provider(store, "x" * 1_000_000))["name"]
