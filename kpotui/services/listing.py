@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select
 
 from kpotui.services import search
-from kpotui.services.fields import FieldType, KindSpec, kind_spec
+from kpotui.services.fields import FieldSpec, FieldType, KindSpec, kind_spec
 from kpotui.services.records import Record, record_select, resolve_id, row_to_record, table_of
 from kpotui.services.validation import canonical_enum
 from kpotui.store import Store
@@ -49,8 +49,9 @@ class ListFilter:
     """What to keep. Every part is optional; parts combine with AND."""
 
     equals: Mapping[str, Any] = field(default_factory=dict)
-    """Field -> value (enums in any spelling, references by natural key). ``provider`` also
-    filters kinds that reach a provider through their contract."""
+    """Field -> value (enums in any spelling, references by natural key); a list or tuple
+    of values keeps the records matching any of them. ``provider`` also filters kinds that
+    reach a provider through their contract."""
     due_before: date | None = None
     due_after: date | None = None
     tag: str | None = None
@@ -73,12 +74,10 @@ def _conditions(spec: KindSpec, query: Select[Any], flt: ListFilter, conn: Any) 
             )
             continue
         f = spec.field(name)
-        if f.type is FieldType.REF:
-            conditions.append(table.c[f.column] == resolve_id(conn, f.ref or "", value))
-        elif f.type is FieldType.ENUM and isinstance(value, str):
-            conditions.append(table.c[f.column] == canonical_enum(value))
+        if isinstance(value, list | tuple):
+            conditions.append(table.c[f.column].in_([_stored(conn, f, v) for v in value]))
         else:
-            conditions.append(table.c[f.column] == value)
+            conditions.append(table.c[f.column] == _stored(conn, f, value))
     date_field = DATE_FIELD.get(spec.name)
     if date_field:
         if flt.due_before is not None:
@@ -103,6 +102,15 @@ def _conditions(spec: KindSpec, query: Select[Any], flt: ListFilter, conn: Any) 
                 or_(*(cols[name].ilike(pattern, escape="\\") for name in _search_fields(spec)))
             )
     return conditions
+
+
+def _stored(conn: Any, f: FieldSpec, value: Any) -> Any:
+    """A filter value as the column holds it: a reference's id, an enum's canonical form."""
+    if f.type is FieldType.REF:
+        return resolve_id(conn, f.ref or "", value)
+    if f.type is FieldType.ENUM and isinstance(value, str):
+        return canonical_enum(value)
+    return value
 
 
 def _search_fields(spec: KindSpec) -> list[str]:
