@@ -209,9 +209,18 @@ def with_defaults(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_in(
-    conn: Connection, spec: KindSpec, raw: Mapping[str, Any], *, batch: str | None = None
+    conn: Connection,
+    spec: KindSpec,
+    raw: Mapping[str, Any],
+    *,
+    batch: str | None = None,
+    reuse_id: int | None = None,
 ) -> Record:
-    """Create inside the caller's write transaction (used by imports and undo too)."""
+    """Create inside the caller's write transaction (used by imports and undo too).
+
+    ``reuse_id`` gives the record that id: undo re-creates a deleted record under its old
+    id, so its audit history stays one history.
+    """
     values, errors = clean_collect(spec, raw)
     values = with_defaults(spec, values)
     errors = record_errors(spec, values) | errors
@@ -222,6 +231,8 @@ def create_in(
     _check_unique(conn, spec, values, None)
     now = utcnow()
     columns = _columns(spec, values, ref_ids) | {"created_at": now, "updated_at": now}
+    if reuse_id is not None:
+        columns["id"] = reuse_id
     inserted = conn.execute(insert(table_of(spec)).values(**columns)).inserted_primary_key
     assert inserted is not None
     record_id = int(inserted[0])
