@@ -1,0 +1,161 @@
+"""The CSV encoding of ``kpotui/1``: one file per kind, a header row, one record per row.
+
+Reading streams the file record by record (memory stays flat whatever its size) and
+reports malformed input as problems located at the line where the record starts.
+
+Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return: OWASP "CSV injection") are written with a leading ``'``; so is a
+cell that starts with ``'`` followed by one of those characters or another ``'``. Reading
+removes exactly that one ``'``, so every value survives the round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from kpotui.interchange.problems import Location, Problems, Row
+from kpotui.services.fields import FieldSpec, KindSpec
+from kpotui.services.records import plain
+
+LIST_SEPARATOR = ";"
+CELL_LIMIT = 1_000_000
+"""Longest cell read, in characters: well above any field's limit, low enough that an
+unterminated quote fails fast instead of swallowing the rest of a large file."""
+FORMULA_START = frozenset("=+-@\t\r")
+_ESCAPED_START = FORMULA_START | {"'"}
+
+
+def neutralise(text: str) -> str:
+    """``=1+1`` -> ``'=1+1``; ``'=x`` -> ``''=x``; anything else unchanged."""
+    if text[:1] in FORMULA_START or (text[:1] == "'" and text[1:2] in _ESCAPED_START):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: drop one ``'`` before a formula character or a ``'``."""
+    if text[:1] == "'" and text[1:2] in _ESCAPED_START:
+        return text[1:]
+    return text
+
+
+def encode_cell(spec: FieldSpec, value: Any) -> str:
+    """A clean value as canonical cell text (empty for "not given")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, list):
+        text = LIST_SEPARATOR.join(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = str(plain(spec, value))
+    return neutralise(text)
+
+
+def write_csv(out: TextIO, spec: KindSpec, records: Iterable[dict[str, Any]]) -> int:
+    """Write a header and one row per record; returns the number of records."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f.name for f in spec.fields])
+    written = 0
+    for record in records:
+        writer.writerow([encode_cell(f, record[f.name]) for f in spec.fields])
+        written += 1
+    return written
+
+
+def _records(reader: Any, file: str, problems: Problems) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells); a malformed record ends the file."""
+    previous = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.add(Location(file, previous + 1), _csv_message(str(exc)))
+            return
+        yield previous + 1, cells
+        previous = reader.line_num
+
+
+def _csv_message(error: str) -> str:
+    if error == "unexpected end of data":
+        return "unterminated quoted cell: its closing quote is missing"
+    if error.startswith("field larger than field limit"):
+        return f"a cell is longer than {CELL_LIMIT:,} characters (an unterminated quote?)"
+    return f"malformed CSV: {error}"
+
+
+def _bad_utf8(cells: list[str]) -> str | None:
+    """The message for cells holding bytes that were not UTF-8 (read as surrogates)."""
+    joined = "".join(cells)
+    if joined.isascii():
+        return None
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(joined[exc.start]) - 0xDC00
+        return f"not valid UTF-8 (byte 0x{byte:02x})"
+    return None
+
+
+def _header(cells: list[str], spec: KindSpec, at: Location, problems: Problems) -> list[str]:
+    """The field names of the header row, or [] after reporting why it is unusable."""
+    names = [cell.strip() for cell in cells]
+    found = len(problems.shown), problems.total
+    bad = _bad_utf8(cells)
+    if bad:
+        problems.add(at, bad)
+    elif not any(names):
+        problems.add(at, "the first line must be the header row (field names)")
+    seen: set[str] = set()
+    for name in names:
+        if name not in spec.by_name:
+            known = ", ".join(f.name for f in spec.fields)
+            problems.add(at, f"unknown column for {spec.plural} (known: {known})", name or '""')
+        elif name in seen:
+            problems.add(at, "column given twice", name)
+        seen.add(name)
+    for name in spec.key:
+        if name not in seen:
+            problems.add(at, f"column missing: it is part of the {spec.name}'s key", name)
+    return names if (len(problems.shown), problems.total) == found else []
+
+
+def read_csv(text: TextIO, spec: KindSpec, file: str, problems: Problems) -> Iterator[Row]:
+    """The rows of a CSV file of ``spec`` records; problems are added to ``problems``.
+
+    ``text`` must be opened with ``newline=""`` and ``errors="surrogateescape"`` (see
+    :func:`kpotui.interchange.sources.open_csv`), so that bad bytes are reported with
+    their line instead of stopping the read.
+    """
+    csv.field_size_limit(CELL_LIMIT)
+    records = _records(csv.reader(text, strict=True), file, problems)
+    first = next(records, None)
+    if first is None:
+        problems.add(Location(file), "empty file: a header row is required")
+        return
+    names = _header(first[1], spec, Location(file, first[0]), problems)
+    if not names:
+        return
+    for line, cells in records:
+        if not any(cells):
+            continue  # blank line, or a spreadsheet's empty row
+        at = Location(file, line)
+        if len(cells) != len(names):
+            problems.add(at, f"{len(cells)} cells, but the header has {len(names)}")
+            continue
+        bad = _bad_utf8(cells)
+        if bad:
+            problems.add(at, bad)
+            continue
+        raw = {
+            name: restore(cell)
+            for name, cell in zip(names, cells, strict=True)
+            if cell and not cell.isspace()
+        }
+        yield Row(at, raw)
