@@ -1,0 +1,337 @@
+"""``import``, ``export``, ``list``, ``report``: the commands scripts use.
+
+The work is done by :mod:`kpotui.interchange`; these commands parse options, open the
+store and print. Only click is imported until a command runs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+
+if TYPE_CHECKING:
+    from kpotui.interchange.render import Report
+
+KIND_NAMES = ("providers", "contracts", "deliverables", "tasks", "notes", "decisions")
+"""The kinds, spelled here so that ``--help`` needs no import of the data model."""
+REPORT_NAMES = ("summary", "overdue", "risk", "costs", "providers", "decisions")
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _Progress:
+    """A row counter on stderr, shown only in a terminal and only after the first second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, label: str, rows: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if self.enabled and elapsed > 1.0:
+            rate = rows / elapsed
+            sys.stderr.write(f"\rimporting {label}: {rows:,} rows ({rate:,.0f} rows/s)\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--kind",
+    help=f"The kind of CSV input ({', '.join(KIND_NAMES)}); "
+    "default: the file's name, e.g. contracts.csv.",
+)
+@click.option(
+    "--format",
+    "encoding",
+    type=click.Choice(["toml", "json", "csv"]),
+    help="The encoding (default: the file's extension; needed for '-' as TOML/JSON).",
+)
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["error", "skip", "update"]),
+    default="error",
+    show_default=True,
+    help="When a record's key exists already: report it, keep the existing record, "
+    "or update it with the fields the file gives.",
+)
+@pass_app
+@user_errors
+def import_command(
+    app: AppContext,
+    files: tuple[str, ...],
+    kind: str | None,
+    encoding: str | None,
+    dry_run: bool,
+    on_conflict: str,
+) -> None:
+    """Import records from TOML, JSON or CSV files ('-' reads standard input).
+
+    All files are one transaction: every record is written, or none. On any problem,
+    every problem is printed (file, line or path, field) and nothing is written.
+    """
+    from kpotui.interchange.importer import import_sources
+    from kpotui.interchange.problems import InputError, Problems
+    from kpotui.interchange.sources import close_all, open_sources
+
+    problems = Problems()
+    stdin = sys.stdin.buffer
+    sources = open_sources(
+        list(files), kind=kind, encoding=encoding, stdin=stdin, problems=problems
+    )
+    progress = _Progress()
+    try:
+        if not sources:
+            raise InputError(problems)
+        with opened_store(app) as store:
+            summary = import_sources(
+                store,
+                sources,
+                on_conflict=on_conflict,
+                dry_run=dry_run,
+                problems=problems,
+                progress=progress,
+            )
+            target = store.display_name
+    except InputError as exc:
+        progress.close()
+        for line in exc.problems.lines():
+            click.echo(line, err=True)
+        raise UserError(str(exc)) from exc
+    finally:
+        close_all(sources)
+    progress.close()
+    for name, counts in summary.counts.items():
+        click.echo(
+            f"{name}s: {counts.added} added, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged, {counts.skipped} skipped"
+        )
+    if dry_run:
+        click.echo("dry run: no problems found, nothing written")
+    else:
+        click.echo(f"{summary.written:,} records written to {target}")
+
+
+@contextmanager
+def _utf8_output(path: Path | None) -> Iterator[TextIO]:
+    """UTF-8 text to ``path`` (written aside, then renamed into place) or to stdout."""
+    if path is None:
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            yield out
+        finally:
+            out.flush()
+            out.detach()
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "encoding",
+    type=click.Choice(["toml", "json", "csv"]),
+    help="Default: from the output's extension, else toml.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A file (TOML/JSON; default: standard output) or a directory (CSV).",
+)
+@pass_app
+@user_errors
+def export_command(app: AppContext, encoding: str | None, output: Path | None) -> None:
+    """Export the whole database, canonically (export, import, export: same bytes)."""
+    from kpotui.interchange.exporter import export_csv, export_document
+
+    if encoding is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        encoding = (
+            suffix
+            if suffix in ("toml", "json")
+            else "csv"
+            if output and output.is_dir()
+            else "toml"
+        )
+    if encoding == "csv" and output is None:
+        raise UserError("CSV export writes one file per kind: give a directory with -o")
+    with opened_store(app, create=False) as store:
+        if encoding == "csv":
+            assert output is not None
+            written = export_csv(store, output)
+            click.echo(f"{len(written)} files written to {output}", err=True)
+            return
+        with _utf8_output(output) as out:
+            export_document(store, encoding, out)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@click.command("list")
+@click.argument("kind", metavar="KIND")
+@click.option("--status", help="contracts, deliverables, decisions")
+@click.option("--provider", help="by name; also the provider of a record's contract")
+@click.option("--contract", help="by code")
+@click.option("--classification", help="tasks: core or non-core")
+@click.option("--sourcing", help="tasks: in-house, outsourced or hybrid")
+@click.option("--tag", help="notes")
+@click.option("--due-before", type=DAY, help="the kind's main date, strictly before")
+@click.option("--due-after", type=DAY, help="the kind's main date, strictly after")
+@click.option("--search", "text", default="", help="text in the kind's searchable fields")
+@click.option("--sort", metavar="[-]FIELD", help="a field; a leading '-' sorts descending")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many records")
+@click.option(
+    "--format",
+    "shape",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="json is a kpotui/1 document: input for import",
+)
+@pass_app
+@user_errors
+def list_command(
+    app: AppContext,
+    kind: str,
+    due_before: datetime | None,
+    due_after: datetime | None,
+    tag: str | None,
+    text: str,
+    sort: str | None,
+    limit: int | None,
+    shape: str,
+    **equals: str | None,
+) -> None:
+    """List the records of KIND (providers, contracts, deliverables, tasks, notes,
+    decisions) that match every filter given.
+
+    The main date of --due-before/--due-after: a deliverable's due_date, a contract's
+    end_date, a decision's date, a note's review_by, a provider's certification_expiry.
+    """
+    from kpotui.interchange import csv_codec, document
+    from kpotui.interchange.selection import build_filter, check_sort, matching
+    from kpotui.services.fields import kind_spec
+
+    try:
+        spec = kind_spec(kind)
+    except KeyError:
+        raise UserError(f"unknown kind {kind!r} (known: {', '.join(KIND_NAMES)})") from None
+    sort_field = sort.lstrip("-") if sort else None
+    try:
+        flt = build_filter(
+            spec,
+            equals={name: value for name, value in equals.items() if value is not None},
+            due_before=_day(due_before),
+            due_after=_day(due_after),
+            tag=tag,
+            text=text,
+        )
+        if sort_field:
+            check_sort(spec, sort_field)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    descending = sort.startswith("-") if sort else None
+    with opened_store(app, create=False) as store:
+        records = matching(
+            store, spec.name, flt, sort=sort_field, descending=descending, limit=limit
+        )
+        if shape == "table":
+            _print_table(spec, records)
+            return
+        with _utf8_output(None) as out:
+            if shape == "json":
+                document.write_json(out, [(spec, records)])
+            else:
+                csv_codec.write_csv(out, spec, records)
+
+
+def _print_table(spec: Any, records: Any) -> None:
+    from kpotui.interchange.render import Section, aligned_lines, record_table
+
+    columns, rows = record_table(spec, records)
+    if not sys.stdout.isatty():
+        click.echo("\n".join(aligned_lines(columns, rows)))
+        return
+    _rich_sections([Section("", columns, rows)])
+    click.echo(f"{len(rows)} {spec.plural if len(rows) != 1 else spec.name}")
+
+
+def _rich_sections(sections: list[Any], title: str = "") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if title:
+        console.print(title, style="bold")
+    for section in sections:
+        table = Table(title=section.title or None, title_justify="left")
+        for name in section.columns:
+            table.add_column(name, overflow="fold")
+        for row in section.rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice(REPORT_NAMES), default="summary")
+@click.option(
+    "--format",
+    "shape",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--today", type=DAY, help="The date to report as of (default: KPOTUI_TODAY, else today)."
+)
+@pass_app
+@user_errors
+def report_command(app: AppContext, name: str, shape: str, today: datetime | None) -> None:
+    """Print a report: summary, overdue (and due soon), risk, costs, providers
+    (reliability) or decisions (taken by providers this quarter)."""
+    from kpotui.interchange import render, reports
+    from kpotui.services.clock import today as clock_today
+
+    try:
+        as_of = today.date() if today else clock_today()
+    except ValueError:
+        raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
+    with opened_store(app, create=False) as store:
+        report: Report = reports.build(store, name, as_of)
+    if shape == "json":
+        click.echo(render.render_json(report), nl=False)
+    elif shape == "md":
+        click.echo(render.render_markdown(report))
+    elif sys.stdout.isatty():
+        _rich_sections(report.sections, report.title)
+    else:
+        click.echo(render.render_text(report))
