@@ -13,7 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 
 from kpotui.services import search
 from kpotui.services.fields import FieldSpec, FieldType, KindSpec, kind_spec
@@ -59,9 +71,9 @@ class ListFilter:
     """Incremental filter: substring of the kind's search fields; full-text for notes."""
 
 
-def _conditions(spec: KindSpec, query: Select[Any], flt: ListFilter, conn: Any) -> list[Any]:
+def _conditions(spec: KindSpec, flt: ListFilter, conn: Any) -> list[Any]:
+    """Conditions on the kind's own table only, so a count needs no join."""
     table = table_of(spec)
-    cols = query.selected_columns
     conditions: list[Any] = []
     for name, value in flt.equals.items():
         if name == "provider" and "provider" not in spec.by_name and "contract" in spec.by_name:
@@ -97,10 +109,7 @@ def _conditions(spec: KindSpec, query: Select[Any], flt: ListFilter, conn: Any) 
         if spec.name == "note":
             conditions.append(search.note_match(conn, table.c.id, text))
         else:
-            pattern = f"%{_escape(text)}%"
-            conditions.append(
-                or_(*(cols[name].ilike(pattern, escape="\\") for name in _search_fields(spec)))
-            )
+            conditions.append(or_(*_text_matches(conn, spec, f"%{_escape(text)}%")))
     return conditions
 
 
@@ -113,8 +122,26 @@ def _stored(conn: Any, f: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _search_fields(spec: KindSpec) -> list[str]:
-    return list(spec.search) + [f.name for f in spec.refs if f.name in spec.key]
+def _text_matches(conn: Any, spec: KindSpec, pattern: str) -> list[Any]:
+    """The search fields matching ``pattern``, and the references in the natural key whose
+    key matches it (a deliverable is found by its contract's code)."""
+
+    def like(column: Any) -> Any:
+        # SQLite's LIKE already ignores case exactly as far as its lower() does (ASCII):
+        # the lower() calls that ilike adds there would only slow every row of a scan.
+        if conn.dialect.name == "sqlite":
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
+
+    table = table_of(spec)
+    matches = [like(table.c[spec.field(name).column]) for name in spec.search]
+    for f in spec.refs:
+        if f.name in spec.key:
+            target = kind_spec(f.ref or "")
+            referenced = table_of(target)
+            named = like(referenced.c[target.key[0]])
+            matches.append(table.c[f.column].in_(select(referenced.c.id).where(named)))
+    return matches
 
 
 def _escape(text: str) -> str:
@@ -122,24 +149,34 @@ def _escape(text: str) -> str:
 
 
 def _filtered(conn: Any, spec: KindSpec, flt: ListFilter) -> Select[Any]:
-    query = record_select(spec)
-    return query.where(*_conditions(spec, query, flt, conn))
+    return record_select(spec).where(*_conditions(spec, flt, conn))
 
 
 def count(store: Store, kind: str, flt: ListFilter | None = None) -> int:
     """How many records match: the row count a table's scrollbar needs."""
     spec = kind_spec(kind)
     with store.read() as conn:
-        inner = _filtered(conn, spec, flt or ListFilter()).subquery()
-        return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+        query = select(func.count()).select_from(table_of(spec))
+        query = query.where(*_conditions(spec, flt or ListFilter(), conn))
+        return int(conn.execute(query).scalar_one())
+
+
+def _never_null(spec: KindSpec, name: str) -> bool:
+    f = spec.field(name)
+    if f.type is FieldType.REF:
+        return f.required
+    return not table_of(spec).c[f.column].nullable
 
 
 def _sort_parts(spec: KindSpec, query: Select[Any], sort: str | None) -> tuple[Any, Any, Any]:
+    """(NULL flag, sort expression, id): the ordering. The flag, which puts NULLs last, is
+    None for a column that cannot be NULL, so that an index on the column serves the
+    ordering (no index holds the flag)."""
     name = sort or DEFAULT_SORT[spec.name][0]
     expr = query.selected_columns[name]
     if spec.field(name).type is FieldType.LIST:
         expr = cast(expr, String)  # JSON has no order on PostgreSQL; its text has
-    null_flag = case((expr.is_(None), 1), else_=0)
+    null_flag = None if _never_null(spec, name) else case((expr.is_(None), 1), else_=0)
     return null_flag, expr, table_of(spec).c.id
 
 
@@ -153,9 +190,19 @@ def cursor_of(record: Record, sort: str | None, kind: str) -> Cursor:
     return (1 if value is None else 0, value, record["id"])
 
 
+def _past(expr: Any, ident: Any, value: Any, record_id: int, downward: bool) -> Any:
+    """Rows past ``(value, record_id)``: a row-value comparison that an index on ``expr``
+    can start from (the first term tells planners that cannot split a row value)."""
+    if downward:
+        return and_(expr <= value, tuple_(expr, ident) < tuple_(value, record_id))
+    return and_(expr >= value, tuple_(expr, ident) > tuple_(value, record_id))
+
+
 def _after(parts: tuple[Any, Any, Any], cursor: Cursor, descending: bool) -> ColumnElement[bool]:
     flag, expr, ident = parts
     is_null, value, record_id = cursor
+    if flag is None:
+        return _past(expr, ident, value, record_id, descending)
 
     def beyond(column: Any, bound: Any) -> Any:
         return column < bound if descending else column > bound
@@ -171,6 +218,8 @@ def _after(parts: tuple[Any, Any, Any], cursor: Cursor, descending: bool) -> Col
 def _before(parts: tuple[Any, Any, Any], cursor: Cursor, descending: bool) -> ColumnElement[bool]:
     flag, expr, ident = parts
     is_null, value, record_id = cursor
+    if flag is None:
+        return _past(expr, ident, value, record_id, not descending)
 
     def short(column: Any, bound: Any) -> Any:
         return column > bound if descending else column < bound
@@ -206,7 +255,7 @@ def page(
         if before is not None and before != END:
             query = query.where(_before(parts, before, descending))
         reverse = descending != backwards
-        order = [flag.desc() if backwards else flag.asc()]
+        order = [] if flag is None else [flag.desc() if backwards else flag.asc()]
         order += [expr.desc(), ident.desc()] if reverse else [expr.asc(), ident.asc()]
         rows = conn.execute(query.order_by(*order).limit(limit)).all()
     records = [row_to_record(spec, row) for row in rows]
@@ -235,7 +284,8 @@ def seek(
     with store.read() as conn:
         query = _filtered(conn, spec, flt or ListFilter())
         flag, expr, ident = _sort_parts(spec, query, sort)
-        order = [flag.asc()] + ([expr.desc(), ident.desc()] if descending else [expr, ident])
+        order = [] if flag is None else [flag.asc()]
+        order += [expr.desc(), ident.desc()] if descending else [expr, ident]
         row = conn.execute(query.order_by(*order).offset(index - 1).limit(1)).first()
     if row is None:
         return None
