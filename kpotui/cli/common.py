@@ -55,6 +55,8 @@ def opened_store(ctx: AppContext, *, create: bool = True) -> Iterator[Store]:
     from kpotui.store import open_store
 
     store = open_store(ctx.db, read_only=ctx.read_only, create=create)
+    for warning in store.warnings:
+        click.echo(f"kpotui: warning: {warning}", err=True)
     try:
         yield store
     finally:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kpotui.store.engine import Store, StoreError, create_db_file
+from kpotui.store.permissions import secure_new_file
 
 
 def default_backup_path(db_path: Path, label: str = "backup") -> Path:
@@ -16,7 +16,8 @@ def default_backup_path(db_path: Path, label: str = "backup") -> Path:
 
 
 def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> Path:
-    """Copy the database with SQLite's online backup API into ``dest`` (mode 0600).
+    """Copy the database with SQLite's online backup API into ``dest`` (mode 0600, or 0660
+    and the shared group when the config names one).
 
     The copy is one consistent snapshot even while other processes write: the whole
     database is copied in a single step under one read transaction.
@@ -45,5 +46,5 @@ def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> 
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    os.chmod(target, 0o600)
+    secure_new_file(target)  # SQLite may have rewritten it: set mode and group again
     return target

@@ -64,6 +64,8 @@ class Store:
     """The schema revision this store was upgraded from when it was opened, if it was."""
     upgrade_backup: Path | None = None
     """The backup taken before that upgrade."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems worth telling the user about that do not stop the work (file permissions)."""
     _writer: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +100,8 @@ class Store:
 
 
 def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engine:
+    from kpotui.store.permissions import match_companions
+
     url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
@@ -111,6 +115,8 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+        if not read_only:
+            match_companions(path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -125,12 +131,19 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
     return engine
 
 
-def create_db_file(path: Path, mode: int = 0o600) -> None:
-    """Create an empty database file with a private mode before SQLite opens it."""
+def create_db_file(path: Path) -> None:
+    """Create an empty database file, private (or shared with the config's group) from the
+    first byte, before SQLite opens it."""
+    from kpotui.store.permissions import secure_new_file
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    os.chmod(path, mode)
+    try:
+        secure_new_file(path)
+    except BaseException:
+        path.unlink()
+        raise
 
 
 def open_store(
@@ -143,11 +156,13 @@ def open_store(
 ) -> Store:
     """Open the database at ``target`` (path or SQLAlchemy URL; None = the configured one).
 
-    A new SQLite file is created with mode 0600 when ``create`` is true. The schema is
+    A new SQLite file is created with mode 0600 (0660 with a shared group) when ``create``
+    is true. A file on a network filesystem is refused; one that every account may read
+    is opened with a warning in ``store.warnings``. The schema is
     brought to the newest revision when ``upgrade`` is true (taking a backup first when an
     existing database is upgraded); otherwise an out-of-date schema is an error.
     """
-    from kpotui.store import migrate
+    from kpotui.store import migrate, permissions
 
     target = target or resolve_target()
     path: Path | None = None
@@ -164,6 +179,7 @@ def open_store(
     if path is not None:
         if path.is_dir():
             raise StoreError(f"{path}: is a directory, not a database file")
+        permissions.refuse_network_fs(path)
         if not path.exists():
             if read_only or not create:
                 raise StoreError(f"{path}: no such database (run 'kpotui --db {path} init')")
@@ -181,4 +197,8 @@ def open_store(
     except Exception:
         store.close()
         raise
+    if path is not None:
+        exposed = permissions.world_access_problem(path)
+        if exposed:
+            store.warnings.append(exposed)
     return store

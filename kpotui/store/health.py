@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpotui.store.engine import Store
 from kpotui.store.migrate import HEAD_REVISION, current_revision
+from kpotui.store.permissions import world_access_problem
 
 
 def problems(store: Store) -> list[str]:
@@ -19,4 +20,7 @@ def problems(store: Store) -> list[str]:
                 found.extend(f"integrity: {line}" for line in integrity[:20])
             for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
                 found.append(f"broken reference: {table} row {rowid} -> missing {parent}")
+    exposed = world_access_problem(store.path) if store.path is not None else None
+    if exposed:
+        found.append(exposed)
     return found

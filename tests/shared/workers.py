@@ -1,0 +1,81 @@
+"""What the worker processes of the shared-server tests do (importable by the forkserver)."""
+
+from __future__ import annotations
+
+from multiprocessing.synchronize import Barrier, Event
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from kpotui.services import records
+from kpotui.services.errors import ConflictError
+from kpotui.store import open_store
+
+
+def increment(url: str, task_id: int, times: int, busy_timeout_ms: int) -> dict[str, Any]:
+    """Add 1 to a task's hours ``times`` times, each a read then a versioned save.
+
+    A version conflict is retried (someone saved in between: read again). Any other
+    failure ends that increment as failed, and is reported with its message.
+    """
+    store = open_store(url, busy_timeout_ms=busy_timeout_ms)
+    successes, conflicts, failures = 0, 0, []
+    try:
+        for _ in range(times):
+            while True:
+                try:
+                    task = records.get(store, "task", task_id)
+                    records.update_record(
+                        store,
+                        "task",
+                        task_id,
+                        {"hours_per_month": task["hours_per_month"] + 1},
+                        version=task["version"],
+                    )
+                    successes += 1
+                    break
+                except ConflictError:
+                    conflicts += 1
+                except OperationalError as exc:
+                    failures.append(str(exc.orig))
+                    break
+    finally:
+        store.close()
+    return {"successes": successes, "conflicts": conflicts, "failures": failures}
+
+
+def hold_snapshot(url: str, task_id: int, ready: Event, release: Event) -> tuple[Any, Any]:
+    """Read a task's hours twice inside one read transaction held open meanwhile."""
+    store = open_store(url)
+    try:
+        with store.read() as conn:
+            table = records.table_of(records.kind_spec("task"))
+            query = table.select().where(table.c.id == task_id)
+            first = conn.execute(query).one().hours_per_month
+            ready.set()
+            release.wait(60)
+            second = conn.execute(query).one().hours_per_month
+        return first, second
+    finally:
+        store.close()
+
+
+def save_in_step(url: str, name: str, task_ids: list[int], both_read: Barrier) -> list[str]:
+    """For each task: read it, wait until the other person has read it too, then save
+    this person's title with the version read. Returns "saved" or "refused" per task."""
+    store = open_store(url)
+    outcomes = []
+    try:
+        for task_id in task_ids:
+            task = records.get(store, "task", task_id)
+            both_read.wait(60)
+            try:
+                records.update_record(
+                    store, "task", task_id, {"owner": name}, version=task["version"]
+                )
+                outcomes.append("saved")
+            except ConflictError:
+                outcomes.append("refused")
+    finally:
+        store.close()
+    return outcomes
