@@ -12,6 +12,7 @@ from kpotui.cli.common import AppContext
 from kpotui.cli.data import export_command, import_command, list_command, report_command
 from kpotui.cli.db import backup_command, config_group, db_group, init_command
 from kpotui.cli.demo import demo_command
+from kpotui.cli.undo import undo_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,6 +42,7 @@ main.add_command(init_command)
 main.add_command(db_group)
 main.add_command(config_group)
 main.add_command(backup_command)
+main.add_command(undo_command)
 main.add_command(import_command)
 main.add_command(export_command)
 main.add_command(list_command)
