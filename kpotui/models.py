@@ -152,8 +152,16 @@ class Provider(Tracked, table=True):
 class Contract(Tracked, table=True):
     __tablename__ = "contract"
     __table_args__ = (
-        Index("ix_contract_provider", "provider_id"),
-        Index("ix_contract_status_end", "status", "end_date"),
+        # Indexes that hold every column their queries read (see migration 0003).
+        Index(
+            "ix_contract_provider",
+            "provider_id",
+            "status",
+            "currency",
+            "value_minor",
+            "in_house_estimate_minor",
+        ),
+        Index("ix_contract_status_end", "status", "end_date", "notice_days"),
     )
 
     code: str = Field(unique=True, nullable=False)
@@ -183,6 +191,14 @@ class Deliverable(Tracked, table=True):
         UniqueConstraint("contract_id", "title", name="uq_deliverable_contract_title"),
         Index("ix_deliverable_status_due", "status", "due_date"),
         Index("ix_deliverable_due", "due_date"),
+        Index(
+            "ix_deliverable_reliability",
+            "contract_id",
+            "status",
+            "due_date",
+            "submitted_date",
+            "quality_score",
+        ),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -202,8 +218,20 @@ class Task(Tracked, table=True):
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_matrix", "classification", "sourcing"),
-        Index("ix_task_contract", "contract_id"),
+        Index(
+            "ix_task_matrix",
+            "sourcing",
+            "classification",
+            "owner",
+            "in_house_monthly_cost_minor",
+            "outsourced_monthly_cost_minor",
+        ),
+        Index(
+            "ix_task_contract",
+            "contract_id",
+            "in_house_monthly_cost_minor",
+            "outsourced_monthly_cost_minor",
+        ),
     )
 
     name: str = Field(unique=True, nullable=False)
@@ -224,7 +252,7 @@ class Note(Tracked, table=True):
 
     __tablename__ = "note"
     __table_args__ = (
-        Index("ix_note_task", "task_id"),
+        Index("ix_note_task", "task_id", "review_by"),
         Index("ix_note_contract", "contract_id"),
         Index("ix_note_provider", "provider_id"),
     )
@@ -246,7 +274,7 @@ class Decision(Tracked, table=True):
         UniqueConstraint(
             "contract_id", "date", "summary", name="uq_decision_contract_date_summary"
         ),
-        Index("ix_decision_date", "date"),
+        Index("ix_decision_date", "date", "made_by", "reversible"),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -267,6 +295,7 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_audit_record", "kind", "record_id"),
         Index("ix_audit_actor", "actor", "id"),
+        Index("ix_audit_batch", "batch"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
