@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, func, literal, or_, select, true
 
 from kpotui import models as m
 from kpotui.services.clock import today as clock_today
@@ -95,7 +95,7 @@ def due_work(
         soon_where = and_(D.c.due_date >= t, D.c.due_date <= h)
         counts = conn.execute(
             select(func.count().filter(overdue_where), func.count().filter(soon_where)).where(
-                D.c.status.in_(OPEN_DELIVERABLE)
+                D.c.status.in_(OPEN_DELIVERABLE), D.c.due_date <= h
             )
         ).one()
         lists = [
@@ -194,26 +194,27 @@ def retention(store: Store, today: date | None = None) -> Retention:
     today = today or clock_today()
     with store.read() as conn:
         t = _day(conn, today)
-        fresh = func.count(N.c.id).filter(or_(N.c.review_by.is_(None), N.c.review_by >= t))
-        stale = func.count(N.c.id).filter(N.c.review_by < t)
-        notes = (
-            select(N.c.task_id, fresh.label("fresh"), stale.label("stale"))
-            .where(N.c.task_id.is_not(None))
-            .group_by(N.c.task_id)
+        is_fresh = or_(N.c.review_by.is_(None), N.c.review_by >= t)
+        # Per activity, not per note: a seek in ix_note_task for each activity beats
+        # grouping all notes and joining the groups back (which needs an index built
+        # on the fly at every call).
+        notes_of_task = select(func.count()).where(N.c.task_id == T.c.id)
+        fresh_n = notes_of_task.where(is_fresh).scalar_subquery()
+        has_fresh = select(N.c.task_id).where(N.c.task_id == T.c.id, is_fresh).exists()
+        has_owner = and_(T.c.owner.is_not(None), T.c.owner != "")
+        flags = (
+            select(has_owner.label("owned"), has_fresh.label("fresh"))
+            .where(T.c.sourcing.in_(OUTSOURCED))
             .subquery()
         )
-        fresh_n = func.coalesce(notes.c.fresh, 0)
-        has_owner = and_(T.c.owner.is_not(None), T.c.owner != "")
-        joined = T.outerjoin(notes, notes.c.task_id == T.c.id)
+        owned, fresh = flags.c.owned == true(), flags.c.fresh == true()
         totals = conn.execute(
             select(
                 func.count(),
-                func.count().filter(has_owner),
-                func.count().filter(fresh_n > 0),
-                func.count().filter(and_(has_owner, fresh_n > 0)),
+                func.count().filter(owned),
+                func.count().filter(fresh),
+                func.count().filter(and_(owned, fresh)),
             )
-            .select_from(joined)
-            .where(T.c.sourcing.in_(OUTSOURCED))
         ).one()
         risky = conn.execute(
             select(
@@ -222,15 +223,17 @@ def retention(store: Store, today: date | None = None) -> Retention:
                 C.c.code,
                 T.c.owner,
                 fresh_n.label("fresh"),
-                func.coalesce(notes.c.stale, 0).label("stale"),
+                notes_of_task.where(N.c.review_by < t).scalar_subquery().label("stale"),
             )
-            .select_from(joined.outerjoin(C, C.c.id == T.c.contract_id))
+            .select_from(T.outerjoin(C, C.c.id == T.c.contract_id))
             .where(
                 T.c.sourcing.in_(OUTSOURCED),
                 T.c.classification == "core",
-                or_(~has_owner, fresh_n == 0),
+                or_(~has_owner, ~has_fresh),
             )
-            .order_by(T.c.name)
+            # ``name || ''`` sorts exactly as ``name`` but keeps SQLite from choosing to
+            # walk all activities in name order, looking each one up, to avoid a sort.
+            .order_by(T.c.name + "")
         ).all()
     return Retention(
         outsourced=totals[0],
@@ -282,15 +285,29 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
         .group_by(P.c.name, C.c.currency)
         .order_by(func.sum(C.c.value_minor).desc(), P.c.name)
     )
+    # Activities are summed per contract first (one pass over ix_task_contract), so only
+    # one lookup per contract, not per activity, finds the provider.
+    per_contract = (
+        select(
+            T.c.contract_id,
+            func.count().label("activities"),
+            func.sum(T.c.outsourced_monthly_cost_minor).label("outsourced"),
+            func.sum(T.c.in_house_monthly_cost_minor).label("in_house"),
+        )
+        .group_by(T.c.contract_id)
+        .subquery()
+    )
     activities = (
         select(
             P.c.name,
-            func.count(),
-            func.sum(T.c.outsourced_monthly_cost_minor),
-            func.sum(T.c.in_house_monthly_cost_minor),
+            func.sum(per_contract.c.activities),
+            func.sum(per_contract.c.outsourced),
+            func.sum(per_contract.c.in_house),
         )
         .select_from(
-            T.outerjoin(C, C.c.id == T.c.contract_id).outerjoin(P, P.c.id == C.c.provider_id)
+            per_contract.outerjoin(C, C.c.id == per_contract.c.contract_id).outerjoin(
+                P, P.c.id == C.c.provider_id
+            )
         )
         .group_by(P.c.name)
         .order_by(P.c.name)
@@ -301,7 +318,8 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
             for r in conn.execute(contracts)
         ]
         by_activity = [
-            ActivityCost(r[0], r[1], _money(r[2]), _money(r[3])) for r in conn.execute(activities)
+            ActivityCost(r[0], int(r[1]), _money(r[2]), _money(r[3]))
+            for r in conn.execute(activities)
         ]
     return by_contract, by_activity
 
