@@ -1,0 +1,200 @@
+"""Every insight query and every list page reads the big tables through an index.
+
+The SQL is the SQL the services run (captured while calling them), explained by SQLite with
+the statistics of the large benchmark firm (``bench/largefirm.py``: 200,000 deliverables,
+after ``ANALYZE``), so the plans checked are the plans that firm gets. A plan fails when it
+reads a big table row by row (``SCAN deliverable``), builds an index on the fly at every
+call (``AUTOMATIC INDEX``), aggregates through a non-covering index (a table lookup per
+row), or sorts a whole table to show one page (``TEMP B-TREE FOR ORDER BY``).
+
+The incremental text filter is left out: a substring can be anywhere in a value, so it
+reads every row by nature (``bench/`` measures what that costs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from kpotui.services import audit, insights, listing
+from kpotui.store import Store, open_store
+from tests.services import factories as make
+
+TODAY = date(2025, 6, 30)
+BIG = ("deliverable", "contract", "task", "note", "decision", "audit_event")
+
+LARGE_FIRM_STATS = {
+    ("audit_event", "ix_audit_actor"): "342000 342000 1",
+    ("audit_event", "ix_audit_batch"): "342000 342000",
+    ("audit_event", "ix_audit_record"): "342000 57000 1",
+    ("contract", "ix_contract_provider"): "20000 11 5 3 1 1",
+    ("contract", "ix_contract_status_end"): "20000 4000 4 2",
+    ("contract", "sqlite_autoindex_contract_1"): "20000 1",
+    ("decision", "ix_decision_date"): "50000 22 12 7",
+    ("decision", "sqlite_autoindex_decision_1"): "50000 3 1 1",
+    ("deliverable", "ix_deliverable_due"): "200000 62",
+    ("deliverable", "ix_deliverable_reliability"): "200000 11 4 1 1 1",
+    ("deliverable", "ix_deliverable_status_due"): "200000 33334 13",
+    ("deliverable", "sqlite_autoindex_deliverable_1"): "200000 11 1",
+    ("note", "ix_note_contract"): "20000 4",
+    ("note", "ix_note_provider"): "20000 13",
+    ("note", "ix_note_task"): "20000 2 2",
+    ("note", "sqlite_autoindex_note_1"): "20000 1",
+    ("provider", "sqlite_autoindex_provider_1"): "2000 1",
+    ("task", "ix_task_contract"): "50000 4 2 2",
+    ("task", "ix_task_matrix"): "50000 16667 8334 14 1 1",
+    ("task", "sqlite_autoindex_task_1"): "50000 1",
+}
+"""``sqlite_stat1`` of the large firm (``python bench/run.py`` builds it), index by index."""
+
+
+@pytest.fixture
+def firm(tmp_path: Path) -> Iterator[Store]:
+    """A few records of every kind, planned for as if there were the large firm's."""
+    path = tmp_path / "plans.db"
+    store = open_store(str(path))
+    make.provider(store)
+    make.contract(store, "ENG-1", status="active", end_date="2025-08-01", notice_days=60)
+    for n in range(3):
+        make.deliverable(store, f"D{n}", due_date=f"2025-06-2{n}", status="in-progress")
+        make.task(store, f"Task {n}", contract="ENG-1", owner="" if n else "Ana")
+        make.note(store, f"Note {n}", task=f"Task {n}", review_by="2025-01-01")
+        make.decision(store, f"Decision {n}", date=f"2025-05-0{n + 1}")
+    with store.write() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+        for (table, index), stat in LARGE_FIRM_STATS.items():
+            conn.exec_driver_sql(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", (table, index, stat)
+            )
+    store.close()
+    reopened = open_store(str(path))  # new connections read the statistics
+    try:
+        yield reopened
+    finally:
+        reopened.close()
+
+
+def _plans(store: Store, call: Callable[[], Any]) -> list[tuple[str, list[str]]]:
+    """(statement, plan lines) of every query ``call`` runs."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            captured.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+    assert captured, "the call ran no query"
+    with store.read() as conn:
+        return [
+            (
+                statement,
+                [
+                    row[-1]
+                    for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+                ],
+            )
+            for statement, params in captured
+        ]
+
+
+def _reads_big_table_row_by_row(line: str, statement: str) -> bool:
+    """A scan of a big table in rowid order, unless it is the newest / oldest few by id."""
+    for table in BIG:
+        if re.fullmatch(rf"SCAN {table}( AS \w+)?", line):
+            return not re.search(rf"ORDER BY {table}\.id( DESC)?\s+LIMIT", statement)
+    return False
+
+
+def _problems(plans: list[tuple[str, list[str]]], *, aggregate: bool, page: bool) -> list[str]:
+    found = []
+    for statement, lines in plans:
+        for line in lines:
+            bad = _reads_big_table_row_by_row(line, statement) or "AUTOMATIC" in line
+            scan = re.match(rf"SCAN ({'|'.join(BIG)})\b", line)
+            bad |= aggregate and scan is not None and "COVERING INDEX" not in line
+            bad |= page and "TEMP B-TREE FOR ORDER BY" in line
+            if bad:
+                found.append(f"{line}\n    in: {' '.join(statement.split())[:400]}")
+    return found
+
+
+INSIGHTS: dict[str, Callable[[Store], Any]] = {
+    "due_work": lambda s: insights.due_work(s, TODAY),
+    "sourcing_matrix": insights.sourcing_matrix,
+    "retention": lambda s: insights.retention(s, TODAY),
+    "provider_costs": insights.provider_costs,
+    "reliability": lambda s: insights.reliability(s, TODAY),
+    "renewals": lambda s: insights.renewals(s, TODAY),
+    "provider_decisions": lambda s: insights.provider_decisions(s, *insights.quarter_of(TODAY)),
+    "concentration": insights.concentration,
+}
+
+
+@pytest.mark.parametrize("name", INSIGHTS)
+def test_insight_queries_read_big_tables_only_through_indexes(firm: Store, name: str) -> None:
+    problems = _problems(_plans(firm, lambda: INSIGHTS[name](firm)), aggregate=True, page=False)
+    assert problems == [], "\n".join(problems)
+
+
+KINDS = ("provider", "contract", "deliverable", "task", "note", "decision")
+
+
+def _pages(store: Store, kind: str, flt: listing.ListFilter | None = None) -> None:
+    """What a table does: count, first page, next, previous, last."""
+    listing.count(store, kind, flt)
+    first = listing.page(store, kind, flt=flt, limit=2)
+    assert first, f"no {kind} to page through"
+    listing.page(store, kind, flt=flt, after=listing.cursor_of(first[-1], None, kind), limit=2)
+    listing.page(store, kind, flt=flt, before=listing.cursor_of(first[-1], None, kind), limit=2)
+    listing.page(store, kind, flt=flt, before=listing.END, limit=2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_list_pages_in_default_order_never_sort_or_scan_the_table(firm: Store, kind: str) -> None:
+    problems = _problems(_plans(firm, lambda: _pages(firm, kind)), aggregate=False, page=True)
+    assert problems == [], "\n".join(problems)
+
+
+FILTERED = {
+    "open deliverables (the deliverables screen)": (
+        "deliverable",
+        listing.ListFilter(equals={"status": list(insights.OPEN_DELIVERABLE)}),
+    ),
+    "deliverables of a contract": ("deliverable", listing.ListFilter(equals={"contract": "ENG-1"})),
+    "deliverables of a provider": (
+        "deliverable",
+        listing.ListFilter(equals={"provider": "Meridian"}),
+    ),
+    "overdue deliverables": ("deliverable", listing.ListFilter(due_before=TODAY)),
+    "contracts of a provider": ("contract", listing.ListFilter(equals={"provider": "Meridian"})),
+    "activities of a contract": ("task", listing.ListFilter(equals={"contract": "ENG-1"})),
+    "notes of an activity": ("note", listing.ListFilter(equals={"task": "Task 1"})),
+    "decisions of a contract": ("decision", listing.ListFilter(equals={"contract": "ENG-1"})),
+}
+
+
+@pytest.mark.parametrize("case", FILTERED)
+def test_filtered_list_pages_use_an_index(firm: Store, case: str) -> None:
+    kind, flt = FILTERED[case]
+    problems = _problems(_plans(firm, lambda: _pages(firm, kind, flt)), aggregate=False, page=False)
+    assert problems == [], "\n".join(problems)
+
+
+def test_audit_trail_reads_use_an_index(firm: Store) -> None:
+    def read() -> None:
+        audit.history(firm, "deliverable", 1)
+        audit.recent(firm)
+
+    problems = _problems(_plans(firm, read), aggregate=False, page=True)
+    assert problems == [], "\n".join(problems)
