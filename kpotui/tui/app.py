@@ -1,0 +1,210 @@
+"""The Textual app: seven screens (modes) one key away, help, commands, themes, keymap.
+
+Start-up imports Textual and this package's light modules only: the database is opened by
+a worker after the first frame, and each screen's module is imported when first shown.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker
+
+from kpotui.tui.feedback import report_worker_failure
+from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
+from kpotui.tui.session import Session
+from kpotui.tui.widgets.nav_bar import NavBar
+
+
+def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
+    """A factory that imports the screen's module only when the screen is first shown."""
+
+    def make() -> Screen[Any]:
+        module = importlib.import_module(f"kpotui.tui.screens.{screen.module}")
+        created: Screen[Any] = getattr(module, screen.class_name)()
+        return created
+
+    return make
+
+
+class KpoApp(App[None]):
+    """kpotui's full-screen app over one :class:`Session`."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "kpotui"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        screen.mode: _lazy(screen) for screen in MAIN_SCREENS
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                s.key,
+                f"switch_mode('{s.mode}')",
+                "Screens" if s.mode == "dashboard" else s.label,
+                id=f"app.{s.mode}",
+                show=s.mode == "dashboard",
+                key_display="1-7" if s.mode == "dashboard" else None,
+            )
+            for s in MAIN_SCREENS
+        ),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
+    ]
+    """The footer shows the seven screen keys as one ``1-7``; the top bar names each."""
+
+    def __init__(
+        self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._start_theme = theme
+        self._start_keymap = dict(keymap or {})
+        self.screen_keys = {
+            s.mode: self._start_keymap.get(f"app.{s.mode}", s.key).split(",")[0].strip()
+            for s in MAIN_SCREENS
+        }
+        """Mode -> the key that switches to it, for the top bar."""
+
+    def on_mount(self) -> None:
+        if self._start_theme in self.available_themes:
+            self.theme = self._start_theme
+        elif self._start_theme:
+            self.notify(
+                f"unknown theme {self._start_theme!r} in the config file", severity="warning"
+            )
+        if self._start_keymap:
+            self.set_keymap(self._start_keymap)
+        self.call_after_refresh(self._open_database)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    def _open_database(self) -> None:
+        """Open the store after the first frame; failing ends the app with a one-line error."""
+        self.session.store()
+        self.call_from_thread(self._database_opened)
+
+    def _database_opened(self) -> None:
+        for bar in self.screen.query(NavBar):
+            bar.update_content()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, event)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme chosen from the command palette in the config file."""
+        from kpotui import config
+
+        try:
+            if config.get("theme") != theme:
+                config.set_value("theme", theme)
+        except (config.ConfigError, OSError) as exc:
+            self.notify(f"theme not saved: {exc}", severity="warning")
+
+    def on_open_record(self, message: OpenRecord) -> None:
+        if message.kind == "contract":
+            from kpotui.tui.screens.contract_detail import ContractDetailScreen
+
+            self.push_screen(ContractDetailScreen(message.record_id, message.key))
+        else:
+            from kpotui.tui.screens.record_detail import RecordDetailScreen
+
+            self.push_screen(RecordDetailScreen(message.kind, message.record_id, message.key))
+
+    async def on_show_list(self, message: ShowList) -> None:
+        from kpotui.tui.screens.list_screen import ListScreen
+
+        await self.switch_mode(MODE_OF_KIND[message.kind])
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if isinstance(self.screen, ListScreen):
+            self.screen.choose(message.choices)
+
+    def action_help(self) -> None:
+        from kpotui.tui.screens.help import HelpScreen
+
+        screen = self.screen
+        labels = {f"switch_mode('{s.mode}')": s.label for s in MAIN_SCREENS}
+        keys = []
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.action in labels:
+                keys.append((key, f"Go to {labels[binding.action]}", binding.id or ""))
+            elif binding.description and not binding.system:
+                keys.append((self.get_key_display(binding), binding.description, binding.id or ""))
+        label = next((s.label for s in MAIN_SCREENS if s.mode == self.current_mode), "")
+        titles = screen.query(".detail-title")
+        title = str(titles.first().render()) if titles else label
+        self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""
+        yield from super().get_system_commands(screen)
+        for main in MAIN_SCREENS:
+            yield SystemCommand(
+                f"Go to {main.label}", f"screen {main.key}", partial(self.switch_mode, main.mode)
+            )
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if (
+                binding.description
+                and not binding.system
+                and not binding.action.startswith("switch_mode")
+            ):
+                yield SystemCommand(
+                    binding.description,
+                    f"key {self.get_key_display(binding)}",
+                    partial(self.run_action, binding.action, active.node),
+                )
+
+
+def keymap_from_config(table: Any) -> dict[str, str]:
+    """``[keys]`` of the config file as binding id -> keys; nested tables join with dots."""
+    if not isinstance(table, dict):
+        raise ValueError("[keys] must be a table of binding id = key")
+    keymap: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            keymap.update({f"{name}.{k}": v for k, v in keymap_from_config(value).items()})
+        elif isinstance(value, str) and value.strip():
+            keymap[name] = value.strip()
+        else:
+            raise ValueError(f'keys.{name}: expected a key name such as "f2", got {value!r}')
+    return keymap
+
+
+def build_app(db: str | None, *, read_only: bool, demo: bool) -> KpoApp:
+    """The app for ``db`` (the demo database for ``demo``) with the theme and keys of the
+    config file; raises ConfigError or ValueError when the config file is wrong."""
+    from kpotui import config, paths
+
+    theme = config.get("theme")
+    keymap = keymap_from_config(config.get("keys") or {})
+    if demo and db is None:
+        db = str(paths.demo_db_path())
+    return KpoApp(Session(db, read_only=read_only, create=not demo), theme=theme, keymap=keymap)
+
+
+def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
+    """Run the app until the user quits; returns the exit status (1: could not start)."""
+    from kpotui.config import ConfigError
+
+    try:
+        app = build_app(db, read_only=read_only, demo=demo)
+    except (ConfigError, ValueError) as exc:
+        print(f"kpotui: config: {exc}", file=sys.stderr)
+        return 1
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,207 @@
+"""The columns of every kind's table: label, declared width, how a record fills the cell.
+
+Widths are declared here, never measured from the data, so a table of any size draws at
+once. Columns sort by the field they show; derived columns name the field they sort by,
+or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from kpotui.services import insights
+from kpotui.tui import formatting as fmt
+from kpotui.tui.widgets.virtual_table import Column
+
+if TYPE_CHECKING:
+    from kpotui.store import Store
+
+Record = Mapping[str, Any]
+OPEN_WORK = insights.OPEN_DELIVERABLE
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What a cell may need besides its record."""
+
+    today: date
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Per-kind figures computed once per query (a provider's on-time rate, say)."""
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    width: int
+    cell: Callable[[Record, RowContext], str]
+    align: Literal["left", "right"] = "left"
+    sort: str | None = None
+    """The field this column sorts by; None: not sortable."""
+
+    @property
+    def column(self) -> Column:
+        return Column(self.key, self.label, self.width, self.align)
+
+
+def plain(name: str, label: str, width: int, align: Literal["left", "right"] = "left") -> Col:
+    """A column showing one field as it is (dates ISO, lists joined)."""
+    return Col(name, label, width, lambda r, _: fmt.value_text(r[name]), align, sort=name)
+
+
+def amount(name: str, label: str, width: int) -> Col:
+    """A money field, right-aligned with thousands separators."""
+    return Col(name, label, width, lambda r, _: fmt.money(r[name]), "right", sort=name)
+
+
+def _when(record: Record, ctx: RowContext) -> str:
+    if record["status"] not in OPEN_WORK:
+        return ""
+    return fmt.lateness(record["due_date"], ctx.today)
+
+
+def _review_flag(record: Record, ctx: RowContext) -> str:
+    review_by = record["review_by"]
+    return "⚑" if review_by is not None and review_by < ctx.today else ""
+
+
+def _about(record: Record, _: RowContext) -> str:
+    return record["contract"] or record["task"] or record["provider"] or ""
+
+
+def _stat(name: str) -> Callable[[Record, RowContext], str]:
+    def cell(record: Record, ctx: RowContext) -> str:
+        stats = ctx.extra.get(record["name"])
+        return str(stats[name]) if stats else fmt.NONE
+
+    return cell
+
+
+COLUMNS: dict[str, list[Col]] = {
+    "contract": [
+        plain("code", "Code", 12),
+        plain("title", "Title", 34),
+        plain("status", "Status", 10),
+        plain("end_date", "Ends", 10),
+        plain("provider", "Provider", 24),
+        amount("value", "Value", 14),
+        plain("currency", "Cur", 3),
+        plain("owner", "Owner", 16),
+        plain("service_line", "Service line", 19),
+    ],
+    "deliverable": [
+        plain("due_date", "Due", 10),
+        Col("when", "When", 10, _when, "right", sort="due_date"),
+        plain("status", "Status", 11),
+        plain("title", "Title", 36),
+        plain("contract", "Contract", 12),
+        plain("quality_score", "Q", 2, "right"),
+        plain("submitted_date", "Submitted", 10),
+        plain("accepted_date", "Accepted", 10),
+        amount("amount", "Amount", 12),
+        plain("reviewer", "Reviewer", 16),
+    ],
+    "task": [
+        plain("name", "Activity", 34),
+        plain("classification", "Class", 8),
+        plain("sourcing", "Sourcing", 10),
+        plain("owner", "Owner", 16),
+        plain("contract", "Contract", 12),
+        amount("in_house_monthly_cost", "In-house/mo", 11),
+        amount("outsourced_monthly_cost", "Outsourced/mo", 13),
+        plain("knowledge_risk", "Risk", 6),
+        plain("area", "Area", 18),
+    ],
+    "note": [
+        Col("flag", "!", 1, _review_flag),
+        plain("title", "Title", 40),
+        plain("kind", "Kind", 9),
+        plain("review_by", "Review by", 10),
+        plain("tags", "Tags", 24),
+        Col("about", "About", 14, _about),
+        plain("author", "Author", 14),
+    ],
+    "provider": [
+        plain("name", "Provider", 30),
+        plain("country", "Country", 14),
+        plain("delivery_model", "Model", 9),
+        Col("on_time", "On time", 7, _stat("on_time"), "right"),
+        Col("quality", "Quality", 7, _stat("quality"), "right"),
+        Col("spend", "Spend", 18, _stat("spend"), "right"),
+        plain("certification_expiry", "Cert. expiry", 12),
+        Col(
+            "review_age",
+            "Sec. review",
+            11,
+            lambda r, ctx: fmt.age(r["security_review_date"], ctx.today),
+            "right",
+            sort="security_review_date",
+        ),
+    ],
+    "decision": [
+        plain("date", "Date", 10),
+        plain("contract", "Contract", 12),
+        plain("summary", "Summary", 44),
+        plain("made_by", "Made by", 8),
+        Col(
+            "reversible",
+            "Undo?",
+            5,
+            lambda r, _: "yes" if r["reversible"] else "NO",
+            sort="reversible",
+        ),
+        plain("impact", "Impact", 6),
+        plain("status", "Status", 9),
+        plain("decided_by", "Decided by", 16),
+    ],
+}
+"""Every kind's columns in display order: what matters most comes first (80 columns)."""
+
+
+def row_style(kind: str, record: Record, today: date) -> str:
+    """The colour of a whole row: overdue red, due soon or needing attention yellow."""
+    if kind == "deliverable" and record["status"] in OPEN_WORK:
+        if record["due_date"] < today:
+            return "red"
+        if record["due_date"] <= today + timedelta(days=SOON_DAYS):
+            return "yellow"
+    if kind == "contract" and record["status"] in insights.LIVE_CONTRACT and record["end_date"]:
+        deadline = record["end_date"] - timedelta(days=record["notice_days"] or 0)
+        if deadline <= today + timedelta(days=30) and record["end_date"] >= today:
+            return "yellow"
+    if kind == "note" and record["review_by"] is not None and record["review_by"] < today:
+        return "yellow"
+    if kind == "provider":
+        expiry = record["certification_expiry"]
+        if expiry is not None and expiry < today:
+            return "red"
+    if kind == "decision" and not record["reversible"]:
+        return "bold"
+    return ""
+
+
+def provider_stats(store: Store) -> dict[str, dict[str, str]]:
+    """Provider name -> on-time rate, quality and spend, formatted (one query each)."""
+    stats: dict[str, dict[str, str]] = {}
+    for r in insights.reliability(store):
+        stats[r.provider] = {
+            "on_time": fmt.percent(r.on_time_rate),
+            "quality": fmt.quality(r.average_quality),
+        }
+    costs, _ = insights.provider_costs(store)
+    spend: dict[str, list[str]] = {}
+    for cost in costs:  # one line per provider and currency; currencies are never added
+        amount_text = fmt.money(cost.contract_value, cost.currency, cents=False)
+        spend.setdefault(cost.provider, []).append(amount_text)
+    for name, amounts in spend.items():
+        entry = stats.setdefault(name, {"on_time": fmt.NONE, "quality": fmt.NONE})
+        entry["spend"] = amounts[0] + (f" +{len(amounts) - 1}" if len(amounts) > 1 else "")
+    return stats
+
+
+EXTRAS: dict[str, Callable[[Store], Mapping[str, Any]]] = {"provider": provider_stats}
+"""Per-kind figures a table needs besides the records, loaded once per query."""

@@ -1,0 +1,154 @@
+"""Change a deliverable's status in a key or two, with the date and a quality score.
+
+``s`` submitted and ``i`` in progress save at once; after ``a`` accepted or ``r`` rework a
+digit 1-5 gives the quality score and saves (enter saves without one). The date is
+today unless changed (tab to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker
+
+from kpotui.services import records
+from kpotui.services.clock import today
+from kpotui.services.errors import ConflictError, ValidationError
+from kpotui.services.fields import kind_spec
+from kpotui.tui.feedback import report_worker_failure
+from kpotui.tui.session import session_of
+
+STATUSES = {
+    "s": "submitted",
+    "a": "accepted",
+    "r": "rework",
+    "i": "in-progress",
+    "p": "planned",
+    "c": "cancelled",
+}
+SCORED = ("accepted", "rework")
+"""Statuses that take a quality score: the key after them saves."""
+
+
+class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
+    """Returns the deliverable as saved, or None."""
+
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, f"status('{status}')", status, id=f"mark.{status}", show=False)
+            for key, status in STATUSES.items()
+        ),
+        *(
+            Binding(
+                str(score), f"score({score})", "quality", show=False, id=f"mark.quality_{score}"
+            )
+            for score in range(1, 6)
+        ),
+        Binding("enter", "save", "Save", id="mark.save"),
+        Binding("escape", "cancel", "Cancel", id="mark.cancel"),
+    ]
+
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.record = dict(record)
+        self.status: str = record["status"]
+        self.score: int | None = record["quality_score"]
+
+    def compose(self) -> ComposeResult:
+        key = records.key_text(kind_spec("deliverable"), self.record)
+        with Vertical(classes="dialog mark"):
+            yield Static(f"Mark {key}", classes="dialog-title")
+            yield Static(id="mark-status")
+            with Horizontal(classes="field-line"):
+                yield Label("Date", classes="field-label")
+                yield Input(today().isoformat(), compact=True, id="mark-date")
+            yield Static(id="mark-score")
+            yield Static(
+                "s submitted · a accepted · r rework · i in progress · p planned · c cancelled\n"
+                "then 1-5 for the quality score · enter saves · tab to change the date",
+                classes="form-hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        statuses = [
+            self._chip(f"{key} {status}", status == self.status) for key, status in STATUSES.items()
+        ]
+        scores = [self._chip(str(score), score == self.score) for score in range(1, 6)]
+        hint = "" if self.status in SCORED else "   (for accepted or rework)"
+        self.query_one("#mark-status", Static).update(
+            Content.assemble("Status   ", Content(" ").join(statuses))
+        )
+        self.query_one("#mark-score", Static).update(
+            Content.assemble("Quality  ", Content(" ").join(scores), hint)
+        )
+
+    @staticmethod
+    def _chip(text: str, chosen: bool) -> Content:
+        return Content.styled(f" {text} ", "reverse bold" if chosen else "")
+
+    def action_status(self, status: str) -> None:
+        self.status = status
+        self._show()
+        if status not in SCORED:
+            self.action_save()
+
+    def action_score(self, score: int) -> None:
+        self.score = score
+        self._show()
+        if self.status in SCORED:
+            self.action_save()
+
+    @on(Input.Submitted)
+    def _date_entered(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            when = date.fromisoformat(self.query_one("#mark-date", Input).value.strip())
+        except ValueError:
+            self.notify("The date must be YYYY-MM-DD", severity="error")
+            return
+        self._save(self._changes(when))
+
+    def _changes(self, when: date) -> dict[str, Any]:
+        changes: dict[str, Any] = {"status": self.status}
+        if self.status == "submitted":
+            changes["submitted_date"] = when
+        if self.status == "accepted":
+            changes["accepted_date"] = when
+            changes["submitted_date"] = self.record["submitted_date"] or when
+        if self.status in SCORED and self.score is not None:
+            changes["quality_score"] = self.score
+        return changes
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mark")
+    def _save(self, changes: dict[str, Any]) -> None:
+        store = session_of(self).store()
+        try:
+            saved = records.update_record(
+                store, "deliverable", self.record["id"], changes, version=self.record["version"]
+            )
+        except (ValidationError, ConflictError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Not saved", severity="error")
+            return
+        self.app.call_from_thread(self.dismiss, saved)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, event)

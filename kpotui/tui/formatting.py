@@ -1,0 +1,80 @@
+"""How values look on screen: ISO dates, money with separators and currency, short counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+NONE = "—"
+"""Shown for a value that is not set, where a blank would be ambiguous."""
+
+
+def money(amount: Decimal | None, currency: str | None = None, *, cents: bool = True) -> str:
+    """``USD 552,000.00`` (or ``552,000`` without cents); blank when unset."""
+    if amount is None:
+        return ""
+    text = f"{amount:,.2f}" if cents else f"{amount:,.0f}"
+    return f"{currency} {text}" if currency else text
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def lateness(due: date, today: date) -> str:
+    """``12 d late``, ``today``, ``in 5 d``."""
+    days = (today - due).days
+    if days > 0:
+        return f"{days} d late"
+    if days == 0:
+        return "today"
+    return f"in {-days} d"
+
+
+def age(since: date | None, today: date) -> str:
+    """Days elapsed since ``since``: ``215 d``."""
+    return f"{(today - since).days} d" if since is not None else NONE
+
+
+def percent(fraction: float | None) -> str:
+    return f"{fraction:.0%}" if fraction is not None else NONE
+
+
+def quality(score: float | None) -> str:
+    return f"{score:.1f}" if score is not None else NONE
+
+
+def yes_no(flag: bool | None) -> str:
+    return "yes" if flag else "no"
+
+
+def listed(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def label(field_name: str) -> str:
+    """``service_line`` -> ``Service line``."""
+    return field_name.replace("_", " ").capitalize()
+
+
+def one_line(text: str | None, limit: int = 200) -> str:
+    """The text on one line, cut at ``limit`` characters."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def value_text(value: Any) -> str:
+    """Any clean field value as text (dates ISO, money with separators, lists joined)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, list):
+        return listed(value)
+    return str(value)

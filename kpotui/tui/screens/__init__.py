@@ -1,0 +1,36 @@
+"""The seven main screens, each a mode of the app reachable by one key from anywhere.
+
+Screen modules are imported only when a screen is first shown, so the dashboard paints
+without loading the rest (or SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MainScreen:
+    mode: str
+    label: str
+    key: str
+    module: str
+    """Module under ``kpotui.tui.screens`` that defines the screen class."""
+    class_name: str
+    kind: str | None
+    """The kind of record it lists (None for the dashboard)."""
+
+
+MAIN_SCREENS = (
+    MainScreen("dashboard", "Dashboard", "1", "dashboard", "DashboardScreen", None),
+    MainScreen("contracts", "Contracts", "2", "contracts", "ContractsScreen", "contract"),
+    MainScreen(
+        "deliverables", "Deliverables", "3", "deliverables", "DeliverablesScreen", "deliverable"
+    ),
+    MainScreen("activities", "Activities", "4", "activities", "ActivitiesScreen", "task"),
+    MainScreen("notes", "Notes", "5", "notes", "NotesScreen", "note"),
+    MainScreen("providers", "Providers", "6", "providers", "ProvidersScreen", "provider"),
+    MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision"),
+)
+
+MODE_OF_KIND = {s.kind: s.mode for s in MAIN_SCREENS if s.kind}

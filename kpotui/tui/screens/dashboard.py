@@ -1,0 +1,294 @@
+"""Screen 1: the answers to the owner's questions at a glance; enter opens what is behind.
+
+The screen paints empty panels at once and fills them from one worker, question by
+question; services (and SQLAlchemy) are imported only inside that worker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from kpotui.services.clock import today
+from kpotui.tui import formatting as fmt
+from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.screens.base import KpoScreen
+from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
+from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
+
+if TYPE_CHECKING:
+    from kpotui.services import insights
+
+BAR_WIDTH = 10
+ON_TIME_TARGET = 0.8
+"""On-time rates below this show red."""
+
+TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
+    "overdue": (
+        "Overdue",
+        (
+            ("Due", 10, False),
+            ("Late", 5, True),
+            ("Contract", 12, False),
+            ("Deliverable", 0, False),
+        ),
+    ),
+    "due-soon": (
+        "Due in the next 14 days",
+        (("Due", 10, False), ("In", 5, True), ("Contract", 12, False), ("Deliverable", 0, False)),
+    ),
+    "renewals": (
+        "Contracts ending or renewing inside notice",
+        (("Ends", 10, False), ("Notice by", 10, False), ("Contract", 12, False), ("", 0, False)),
+    ),
+    "decisions": (
+        "Decisions providers took this quarter",
+        (("Date", 10, False), ("Contract", 12, False), ("Undo?", 5, False), ("Summary", 0, False)),
+    ),
+    "at-risk": (
+        "Knowledge retention",
+        (("Outsourced core activity", 0, False), ("Contract", 12, False), ("Why", 17, False)),
+    ),
+    "reliability": (
+        "Provider reliability",
+        (
+            ("Provider", 0, False),
+            ("Done", 4, True),
+            ("On time", 7, True),
+            ("Quality", 7, True),
+            ("Rework", 6, True),
+            ("Late", 4, True),
+        ),
+    ),
+    "spend": (
+        "Spend by provider",
+        (
+            ("Provider", 0, False),
+            ("", BAR_WIDTH, False),
+            ("Share", 5, True),
+            ("Value", 13, True),
+        ),
+    ),
+}
+"""Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
+
+
+class DashboardScreen(KpoScreen):
+    """Seven panels, one per question of the domain; the top line sums them up."""
+
+    HELP = (
+        "The owner's questions at a glance: overdue work and what is due in 14 days; "
+        "contracts whose notice deadline has passed or is near; decisions providers took "
+        "this quarter (NO: cannot be undone); the core / non-core by in-house / outsourced "
+        "matrix; outsourced core activities without an internal owner or a fresh note; "
+        "on-time rate and quality per provider; and where the money goes. Tab moves between "
+        "panels, enter opens the record behind a row (a matrix cell lists its activities)."
+    )
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload", id="dashboard.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, str] = {}
+        self._shown_once = False
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="dashboard"):
+            yield Static("Loading the figures…", id="headline")
+            with Horizontal(id="columns"):
+                with Vertical(classes="column"):
+                    yield self._panel("overdue")
+                    yield self._panel("due-soon")
+                    yield self._panel("renewals")
+                    yield self._panel("decisions")
+                with Vertical(classes="column"):
+                    matrix = SourcingMatrix(classes="panel")
+                    matrix.border_title = "Activities: core / non-core by sourcing"
+                    yield matrix
+                    yield self._panel("at-risk", summary=True)
+                    yield self._panel("reliability")
+                    yield self._panel("spend", summary=True)
+
+    def _panel(self, panel_id: str, *, summary: bool = False) -> Vertical:
+        title, columns = TABLES[panel_id]
+        table = PanelTable(columns, id=panel_id)
+        children = [Static(classes="panel-summary"), table] if summary else [table]
+        panel = Vertical(*children, classes="panel", id=f"panel-{panel_id}")
+        panel.border_title = title
+        return panel
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._load)  # paint the empty panels first
+
+    def on_screen_resume(self) -> None:
+        if self._shown_once:
+            self._load()
+        self._shown_once = True
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
+    def _load(self) -> None:
+        from kpotui.services import insights
+
+        store = self.session.store()
+        show = self.app.call_from_thread
+        show(self._show_due, insights.due_work(store, limit=50))
+        show(self._show_renewals, insights.renewals(store))
+        show(self._show_decisions, insights.provider_decisions(store, limit=50))
+        show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
+        show(self._show_retention, insights.retention(store))
+        show(self._show_reliability, insights.reliability(store))
+        show(self._show_spend, insights.concentration(store))
+
+    def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
+        self.query_one(f"#{panel_id}", PanelTable).set_rows(rows)
+
+    def _figure(self, name: str, text: str) -> None:
+        """Add one figure to the headline (they arrive one question at a time)."""
+        self.figures[name] = text
+        order = ("overdue", "soon", "notice", "risk", "decisions")
+        self.query_one("#headline", Static).update(
+            Text.from_markup("  ·  ".join(self.figures[k] for k in order if k in self.figures))
+        )
+
+    def _show_due(self, due: insights.DueWork) -> None:
+        style = "bold red" if due.overdue_count else "green"
+        self._figure("overdue", f"[{style}]{due.overdue_count} overdue[/]")
+        self._figure("soon", f"[yellow]{due.due_soon_count}[/] due in 14 days")
+        self._title("overdue", f"Overdue: {due.overdue_count}")
+        self._title("due-soon", f"Due in the next 14 days: {due.due_soon_count}")
+        for panel_id, items, style in (
+            ("overdue", due.overdue, "bold red"),
+            ("due-soon", due.due_soon, "yellow"),
+        ):
+            rows = [
+                (
+                    f"deliverable:{item.id}",
+                    [
+                        cell(fmt.day(item.due_date)),
+                        cell(f"{abs(item.days_late)} d", True, style),
+                        cell(item.contract),
+                        cell(item.title),
+                    ],
+                )
+                for item in items
+            ]
+            self._fill(panel_id, rows)
+
+    def _show_renewals(self, found: list[insights.Renewal]) -> None:
+        now = today()
+        inside = sum(1 for r in found if r.inside_notice(now))
+        self._figure("notice", f"[yellow]{inside}[/] contracts inside notice")
+        rows = []
+        for renewal in found:
+            passed = renewal.inside_notice(now)
+            what = "auto-renews" if renewal.auto_renew else "ends"
+            cells = [
+                cell(fmt.day(renewal.end_date)),
+                cell(fmt.day(renewal.notice_deadline), style="bold yellow" if passed else ""),
+                cell(renewal.code),
+                cell(f"{what} · {renewal.provider}"),
+            ]
+            rows.append((f"contract:{renewal.id}", cells))
+        self._fill("renewals", rows)
+
+    def _show_decisions(self, log: insights.DecisionLog) -> None:
+        summary = f"{log.total} provider decisions this quarter ({log.irreversible} irreversible)"
+        self._figure("decisions", summary)
+        self._title("decisions", f"Provider decisions this quarter: {log.total}")
+        rows = [
+            (
+                f"decision:{item.id}",
+                [
+                    cell(fmt.day(item.date)),
+                    cell(item.contract),
+                    cell("yes") if item.reversible else cell("NO", style="bold red"),
+                    cell(item.summary),
+                ],
+            )
+            for item in log.items
+        ]
+        self._fill("decisions", rows)
+
+    def _show_retention(self, kept: insights.Retention) -> None:
+        style = "bold red" if kept.at_risk else "green"
+        self._figure("risk", f"[{style}]{len(kept.at_risk)}[/] core activities at risk")
+        self.query_one("#panel-at-risk .panel-summary", Static).update(
+            f"{kept.covered} of {kept.outsourced} outsourced activities have an internal owner "
+            f"and a fresh note ({kept.with_owner} with an owner, {kept.with_fresh_note} with a "
+            "fresh note). At risk:"
+        )
+        rows = [
+            (
+                f"task:{risk.id}",
+                [
+                    cell(risk.name),
+                    cell(risk.contract or ""),
+                    cell(", ".join(risk.reasons), style="yellow"),
+                ],
+            )
+            for risk in kept.at_risk
+        ]
+        self._fill("at-risk", rows)
+
+    def _show_reliability(self, found: list[insights.Reliability]) -> None:
+        rows = []
+        for r in found:
+            rate = r.on_time_rate
+            late = rate is not None and rate < ON_TIME_TARGET
+            cells = [
+                cell(r.provider),
+                cell(str(r.delivered), True),
+                cell(fmt.percent(rate), True, "red" if late else ""),
+                cell(fmt.quality(r.average_quality), True),
+                cell(str(r.rework), True),
+                cell(str(r.overdue), True, "bold red" if r.overdue else ""),
+            ]
+            rows.append((f"provider:{r.provider}", cells))
+        self._fill("reliability", rows)
+
+    def _show_spend(self, shares: tuple[list[insights.Share], list[insights.Share]]) -> None:
+        by_provider, by_country = shares
+        rows = []
+        for share in by_provider:
+            filled = round(share.share * BAR_WIDTH)
+            cells = [
+                cell(share.name),
+                cell("█" * filled + "░" * (BAR_WIDTH - filled), style="cyan"),
+                cell(fmt.percent(share.share), True),
+                cell(fmt.money(share.amount, share.currency, cents=False), True),
+            ]
+            rows.append((f"provider:{share.name}", cells))
+        self._fill("spend", rows)
+        countries = "; ".join(
+            f"{s.name} {fmt.percent(s.share)} of {s.currency}" for s in by_country
+        )
+        self.query_one("#panel-spend .panel-summary", Static).update(
+            f"Share of each currency's spend, by provider; by country: {countries or fmt.NONE}"
+        )
+
+    def _title(self, panel_id: str, title: str) -> None:
+        self.query_one(f"#panel-{panel_id}").border_title = title
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        kind, _, ident = str(event.row_key.value).partition(":")
+        if kind == "provider":
+            self.post_message(OpenRecord(kind, key={"name": ident}))
+        else:
+            self.post_message(OpenRecord(kind, int(ident)))
+
+    @on(SourcingMatrix.Chosen)
+    def _matrix_cell(self, event: SourcingMatrix.Chosen) -> None:
+        choices = {"classification": event.classification, "sourcing": event.sourcing or "any"}
+        self.post_message(ShowList("task", choices))

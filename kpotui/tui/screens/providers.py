@@ -1,0 +1,31 @@
+"""Screen 6: the providers, with how reliable and how costly each one is."""
+
+from __future__ import annotations
+
+from kpotui.tui.screens.list_screen import ListScreen
+from kpotui.tui.widgets.filter_bar import Choice, Option
+
+
+class ProvidersScreen(ListScreen):
+    """Providers with on-time rate, quality, spend, certification expiry and review age."""
+
+    KIND = "provider"
+    HELP = (
+        "The outside firms doing the work. On time is the share of delivered deliverables "
+        "submitted by their due date; Quality the average review score (1-5); Spend the "
+        "value of signed contracts (+N: in N more currencies). Red: a certification has "
+        "expired. Sec. review: days since the last security review. Enter opens a "
+        "provider with its contracts and notes."
+    )
+    FILTERS = (
+        Choice(
+            "model",
+            (
+                Option("any", "any delivery model"),
+                *(
+                    Option(m, m, {"delivery_model": m})
+                    for m in ("offshore", "nearshore", "onshore", "captive")
+                ),
+            ),
+        ),
+    )

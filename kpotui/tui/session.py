@@ -1,0 +1,74 @@
+"""The database the app works on, opened on first use (from a worker thread).
+
+Opening a store imports SQLAlchemy and checks the schema; doing it lazily lets the first
+frame paint before any of that work. Everything the screens know about the database goes
+through :meth:`Session.store` and the services.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from kpotui.store import Store
+
+READ_ONLY_REASON = "opened with --read-only: viewing only, nothing can be changed"
+
+
+class CannotOpen(Exception):
+    """The database cannot be opened; the message says which and why, in one line."""
+
+
+class Session:
+    """One database for the lifetime of the app."""
+
+    def __init__(self, db: str | None, *, read_only: bool, create: bool = True) -> None:
+        self.db = db
+        """Path or URL as given (None: KPOTUI_DB, the config file, then the default)."""
+        self.read_only = read_only
+        self.create = create
+        """Create a missing SQLite file (not for the demo, which must exist)."""
+        self.label = Path(db).name if db and "://" not in db else ""
+        """Short name of the database for the top bar; known for sure once opened."""
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> Store:
+        """The open store, opening it on the first call (blocking: call from a worker)."""
+        with self._lock:
+            if self._store is None:
+                self._store = self._open()
+            return self._store
+
+    def _open(self) -> Store:
+        from kpotui.config import ConfigError
+        from kpotui.store import StoreError, open_store
+
+        try:
+            store = open_store(self.db, read_only=self.read_only, create=self.create)
+        except (StoreError, ConfigError) as exc:
+            raise CannotOpen(str(exc)) from exc
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CannotOpen(f"{where}{exc.strerror or exc}") from exc
+        self.label = store.path.name if store.path is not None else store.display_name
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+class HasSession(Protocol):
+    session: Session
+
+
+def session_of(node: DOMNode) -> Session:
+    """The session of the app ``node`` belongs to."""
+    return cast(HasSession, node.app).session

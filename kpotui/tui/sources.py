@@ -1,0 +1,77 @@
+"""The :class:`PageSource` of every record table: keyset pages from the listing service.
+
+Sorting, filtering and counting happen in the database; a page is ``limit`` records
+formatted into cells. Every method blocks and is called from the table's worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from kpotui.services import listing
+from kpotui.services.clock import today
+from kpotui.services.listing import ListFilter
+from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, row_style
+from kpotui.tui.session import Session
+from kpotui.tui.widgets.virtual_table import END, Cursor, Query, Row
+
+
+class RecordSource:
+    """Rows of one kind of record, narrowed by a base filter the screen sets."""
+
+    def __init__(
+        self, session: Session, kind: str, *, base: ListFilter | None = None, hide: str = ""
+    ) -> None:
+        self.session = session
+        self.kind = kind
+        self.base = base or ListFilter()
+        """The screen's filter (filter bar, parent record); the typed text is added to it."""
+        self.columns: Sequence[Col] = [c for c in COLUMNS[kind] if c.key != hide]
+        self._sort_fields = {c.key: c.sort for c in self.columns}
+        self._context = RowContext(today())
+
+    def sort_field(self, query: Query) -> str | None:
+        """The field ``query`` sorts by (None: the kind's default order)."""
+        return self._sort_fields.get(query.sort or "")
+
+    def _args(self, query: Query) -> dict[str, Any]:
+        sort = self.sort_field(query)
+        return {
+            "flt": replace(self.base, text=query.filter),
+            "sort": sort,
+            "descending": query.descending if sort else None,
+        }
+
+    def count(self, query: Query) -> int:
+        store = self.session.store()
+        extra: Mapping[str, Any] = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
+        self._context = RowContext(today(), extra)
+        return listing.count(store, self.kind, replace(self.base, text=query.filter))
+
+    def page(
+        self, query: Query, *, after: Cursor | None, before: Cursor | None, limit: int
+    ) -> list[Row]:
+        args = self._args(query)
+        records = listing.page(
+            self.session.store(),
+            self.kind,
+            after=after,
+            before=listing.END if before == END else before,
+            limit=limit,
+            **args,
+        )
+        context = self._context
+        return [
+            Row(
+                id=record["id"],
+                cursor=listing.cursor_of(record, args["sort"], self.kind),
+                cells=tuple(col.cell(record, context) for col in self.columns),
+                style=row_style(self.kind, record, context.today),
+            )
+            for record in records
+        ]
+
+    def seek(self, query: Query, index: int) -> Cursor | None:
+        return listing.seek(self.session.store(), self.kind, index, **self._args(query))

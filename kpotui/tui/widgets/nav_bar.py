@@ -1,0 +1,47 @@
+"""The top line: the seven screens with their keys, the current one marked, and the database."""
+
+from __future__ import annotations
+
+from typing import Protocol, cast
+
+from textual.content import Content
+from textual.widgets import Static
+
+from kpotui.tui.screens import MAIN_SCREENS
+from kpotui.tui.session import session_of
+
+
+class HasScreenKeys(Protocol):
+    screen_keys: dict[str, str]
+    """Mode -> the key that switches to it (after any remapping in the config file)."""
+
+
+class NavBar(Static):
+    """Where you are and where one key takes you (click works too)."""
+
+    def on_mount(self) -> None:
+        self.update_content()
+
+    def on_resize(self) -> None:
+        self.update_content()
+
+    def update_content(self) -> None:
+        """Draw the tabs: all labelled when they fit, else only the current one."""
+        current = self.app.current_mode
+        keys = cast(HasScreenKeys, self.app).screen_keys
+        session = session_of(self)
+        right = session.label + (" · read-only" if session.read_only else "")
+        full = "  ".join(f"{keys.get(s.mode, '')} {s.label}" for s in MAIN_SCREENS)
+        wide = len(full) + len(right) + 10 <= self.size.width
+        parts = []
+        for screen in MAIN_SCREENS:
+            key = keys.get(screen.mode, "")
+            text = f" {key} {screen.label} " if wide or screen.mode == current else f" {key} "
+            style = "reverse bold" if screen.mode == current else ""
+            link = f"@click=app.switch_mode('{screen.mode}')"
+            parts.append(Content.from_markup(f"[{style} {link}]$text[/]", text=text))
+        tabs = Content(" ").join(parts)
+        brand = Content.styled(" kpotui ", "bold")
+        tail = Content.styled(f" {right} ", "italic" if not session.read_only else "bold")
+        gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
+        self.update(Content.assemble(brand, tabs, " " * gap, tail))

@@ -1,0 +1,135 @@
+"""A table of one kind of record with an incremental filter and a status line."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from kpotui.services.listing import DEFAULT_SORT, ListFilter
+from kpotui.tui.sources import RecordSource
+from kpotui.tui.widgets.virtual_table import Query, Row, VirtualTable
+
+NOUNS = {"task": ("activity", "activities")}
+"""What a kind is called on screen when it differs from its name."""
+
+
+def nouns(kind: str) -> tuple[str, str]:
+    """Singular and plural of a kind as people say it (``task`` is an activity)."""
+    return NOUNS.get(kind, (kind, f"{kind}s"))
+
+
+class RecordList(Vertical):
+    """Filter with ``/``, sort with ``s`` / ``S`` (the screen binds them), ``enter`` opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close_filter", "Clear filter", id="list.clear_filter"),
+    ]
+
+    def __init__(self, source: RecordSource, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="record-list")
+        self.source = source
+        sort, descending = DEFAULT_SORT[source.kind]
+        self._first_query = Query(sort=sort, descending=descending)
+        self._count: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: type words, enter keeps, escape clears", compact=True)
+        yield VirtualTable(
+            [c.column for c in self.source.columns], self.source, query=self._first_query
+        )
+        yield Static(classes="list-status")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    @property
+    def current_row(self) -> Row | None:
+        return self.table.current_row
+
+    def on_mount(self) -> None:
+        self.query_one(Input).display = False
+        self._show_status()
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    def start_filter(self) -> None:
+        """Show the filter line and put the cursor in it."""
+        field = self.query_one(Input)
+        field.display = True
+        field.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_filter":
+            return self.query_one(Input).display  # else escape goes to the screen (back)
+        return True
+
+    def action_close_filter(self) -> None:
+        field = self.query_one(Input)
+        field.value = ""
+        field.display = False
+        self.table.focus()
+
+    @on(Input.Changed)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        query = self.table.current_query
+        self.table.set_query(Query(query.sort, query.descending, event.value))
+        self._show_status()
+
+    @on(Input.Submitted)
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            event.input.display = False
+        self.table.focus()
+
+    @on(VirtualTable.Loaded)
+    def _loaded(self, event: VirtualTable.Loaded) -> None:
+        self._count = event.count
+        self._show_status()
+
+    def cycle_sort(self) -> None:
+        """Sort by the next sortable column."""
+        keys = [c.key for c in self.source.columns if c.sort]
+        current = self.table.current_query.sort
+        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self.table.sort_by(following)
+        self._show_status()
+
+    def reverse_sort(self) -> None:
+        """Reverse the order of the current sort."""
+        current = self.table.current_query.sort
+        keys = [c.key for c in self.source.columns if c.sort]
+        self.table.sort_by(current if current in keys else keys[0])
+        self._show_status()
+
+    def set_base(self, base: ListFilter) -> None:
+        """Narrow the list to ``base`` (the typed filter still applies)."""
+        self.source.base = base
+        self.table.set_query(self.table.current_query)
+
+    def reload(self) -> None:
+        """Fetch again (the data changed), keeping the cursor where it was."""
+        self.table.refresh_data()
+
+    def _show_status(self) -> None:
+        query = self.table.current_query
+        one, many = nouns(self.source.kind)
+        if self._count is None:
+            counted = f"counting {many}…"
+        else:
+            counted = f"{self._count:,} {one if self._count == 1 else many}"
+        parts = [counted]
+        if query.filter:
+            parts.append(f"matching “{query.filter}”")
+        column = next((c for c in self.source.columns if c.key == query.sort), None)
+        if column is not None:
+            parts.append(f"sorted by {column.label} {'▼' if query.descending else '▲'}")
+        self.query_one(".list-status", Static).update(" · ".join(parts))
