@@ -1,0 +1,78 @@
+"""Fixtures for the app's tests: the sample firm in a database, the clock pinned, an app."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from kpotui.store import open_store
+from kpotui.tui.app import KpoApp
+from kpotui.tui.session import Session
+from tests.tui.sample_firm import REFERENCE_DATE, load_sample_firm
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app test runs on the sample's reference date."""
+    monkeypatch.setenv("KPOTUI_TODAY", REFERENCE_DATE)
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor would make screenshots differ from run to run."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample firm, built once per test session."""
+    path = tmp_path_factory.mktemp("sample") / "template.db"
+    store = open_store(str(path))
+    try:
+        load_sample_firm(store)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def firm_db(sample_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample firm for one test (named firm.db: it shows in the app)."""
+    path = tmp_path / "firm.db"
+    shutil.copyfile(sample_template, path)
+    return path
+
+
+@pytest.fixture
+def make_app(firm_db: Path) -> Callable[..., KpoApp]:
+    """Builds the app on the test's copy of the sample firm."""
+
+    def make(*, read_only: bool = False, db: Path | None = None) -> KpoApp:
+        return KpoApp(Session(str(db or firm_db), read_only=read_only))
+
+    return make
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker has finished and the screen has caught up.
+
+    Finishing a worker can start another (a table fetches its count, then its page), so
+    this waits until the app stays idle for a moment.
+    """
+    app = pilot.app
+    idle_rounds = 0
+    for _ in range(200):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(worker.is_running for worker in app.workers)
+        idle_rounds = 0 if busy else idle_rounds + 1
+        if idle_rounds >= 3:
+            return
+    raise AssertionError("the app did not settle")
