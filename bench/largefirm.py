@@ -120,6 +120,7 @@ class Firm:
     contracts: list[tuple[str, date, date, str]] = field(default_factory=list)
     """(code, start, end, status) per contract."""
     tasks: list[str] = field(default_factory=list)
+    outsourced_tasks: list[str] = field(default_factory=list)
 
     def between(self, low: int, high: int) -> int:
         """A whole number from ``low`` to ``high`` (``randint``, at a fraction of its cost)."""
@@ -154,11 +155,16 @@ class Weighted:
         self.bounds = list(accumulate(weight for _, weight in pairs))
 
 
-PAST_DUE = Weighted(
-    ("accepted", 80), ("submitted", 4), ("rework", 3), ("cancelled", 3),
-    ("planned", 4), ("in-progress", 6),
+LATE = Weighted(
+    ("accepted", 45), ("submitted", 12), ("rework", 8), ("cancelled", 2),
+    ("planned", 10), ("in-progress", 23),
 )  # fmt: skip
-"""Statuses of deliverables due before the reference date: about one in ten is overdue."""
+"""Statuses of deliverables due in the 60 days before the reference date: a third is late."""
+PAST_DUE = Weighted(
+    ("accepted", 930), ("cancelled", 40), ("submitted", 10), ("rework", 5),
+    ("planned", 5), ("in-progress", 10),
+)  # fmt: skip
+"""Statuses of older deliverables: almost all closed, one in fifty forgotten (overdue)."""
 NOT_YET_DUE = Weighted(
     ("planned", 55), ("in-progress", 33), ("submitted", 6), ("rework", 3),
     ("cancelled", 2), ("accepted", 1),
@@ -258,7 +264,8 @@ def deliverables(firm: Firm, count: int) -> Iterator[list[str]]:
         if contract_status == "draft":
             status = "planned"
         else:
-            status = firm.pick(PAST_DUE if due < ref else NOT_YET_DUE)
+            age = (ref - due).days
+            status = firm.pick(NOT_YET_DUE if age <= 0 else LATE if age <= 60 else PAST_DUE)
         if status in ("submitted", "accepted", "rework"):
             submitted = min(ref, due + timedelta(days=firm.between(-10, 12)))
         if status == "accepted" and submitted is not None:
@@ -287,6 +294,8 @@ def tasks(firm: Firm, count: int) -> Iterator[list[str]]:
         outsourced = sourcing != "in-house"
         hours = firm.between(4, 400)
         firm.tasks.append(name)
+        if outsourced:
+            firm.outsourced_tasks.append(name)
         yield [
             name,
             area,
@@ -310,6 +319,14 @@ def _note_body(firm: Firm) -> str:
     return "\n\n".join(parts)
 
 
+def _note_task(firm: Firm) -> str:
+    """Most notes keep knowledge of outsourced work; a quarter are about no activity."""
+    roll = firm.rng.random()
+    if roll < 0.65:
+        return firm.choice(firm.outsourced_tasks)
+    return firm.choice(firm.tasks) if roll < 0.75 else ""
+
+
 def notes(firm: Firm, count: int) -> Iterator[list[str]]:
     rng = firm.rng
     for i in range(count):
@@ -321,7 +338,7 @@ def notes(firm: Firm, count: int) -> Iterator[list[str]]:
             _note_body(firm),
             kind,
             firm.choice(firm.contracts)[0] if rng.random() < 0.3 else "",
-            firm.choice(firm.tasks) if rng.random() < 0.75 else "",
+            _note_task(firm),
             firm.choice(firm.providers) if rng.random() < 0.15 else "",
             ";".join(sorted(set(rng.sample(WORDS, firm.between(0, 4))))),
             firm.person(),
