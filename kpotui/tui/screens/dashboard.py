@@ -268,7 +268,8 @@ class DashboardScreen(KpoScreen):
                 cell(fmt.percent(share.share), True),
                 cell(fmt.money(share.amount, share.currency, cents=False), True),
             ]
-            rows.append((f"provider:{share.name}", cells))
+            # one row per provider and currency: a provider paid in two has two rows
+            rows.append((f"spend:{share.currency}:{share.name}", cells))
         self._fill("spend", rows)
         countries = "; ".join(
             f"{s.name} {fmt.percent(s.share)} of {s.currency}" for s in by_country
@@ -283,6 +284,8 @@ class DashboardScreen(KpoScreen):
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         kind, _, ident = str(event.row_key.value).partition(":")
+        if kind == "spend":  # spend:<currency>:<provider name>
+            kind, ident = "provider", ident.partition(":")[2]
         if kind == "provider":
             self.post_message(OpenRecord(kind, key={"name": ident}))
         else:
