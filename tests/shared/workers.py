@@ -89,3 +89,28 @@ def save_in_step(url: str, name: str, task_ids: list[int], both_read: Barrier) -
     finally:
         store.close()
     return outcomes
+
+
+def keep_writing(url: str, name: str, stop: Event) -> dict[str, Any]:
+    """Until ``stop``: create a task, a note referencing it, then update the task."""
+    store = open_store(url)
+    written, failures = 0, []
+    try:
+        while not stop.is_set():
+            title = f"{name} {written}"
+            try:
+                task = records.create(
+                    store,
+                    "task",
+                    {"name": title, "classification": "non-core", "sourcing": "outsourced"},
+                )
+                records.create(store, "note", {"title": title, "body": "How to.", "task": title})
+                records.update_record(
+                    store, "task", task["id"], {"hours_per_month": 8}, version=task["version"]
+                )
+                written += 1
+            except Exception as exc:  # every failure is reported: none may happen
+                failures.append(repr(exc))
+    finally:
+        store.close()
+    return {"written": written, "failures": failures}
