@@ -170,18 +170,20 @@ class KpoApp(App[None]):
                 )
 
 
-def keymap_from_config(table: Any) -> dict[str, str]:
-    """``[keys]`` of the config file as binding id -> keys; nested tables join with dots."""
+def keymap_from_config(table: Any, prefix: str = "") -> dict[str, str]:
+    """``[keys]`` of the config file as binding id -> keys; nested tables join with dots
+    (``[keys.app] contracts = "f2"`` is ``app.contracts``)."""
     if not isinstance(table, dict):
         raise ValueError("[keys] must be a table of binding id = key")
     keymap: dict[str, str] = {}
     for name, value in table.items():
+        binding_id = f"{prefix}{name}"
         if isinstance(value, dict):
-            keymap.update({f"{name}.{k}": v for k, v in keymap_from_config(value).items()})
+            keymap.update(keymap_from_config(value, f"{binding_id}."))
         elif isinstance(value, str) and value.strip():
-            keymap[name] = value.strip()
+            keymap[binding_id] = value.strip()
         else:
-            raise ValueError(f'keys.{name}: expected a key name such as "f2", got {value!r}')
+            raise ValueError(f'keys.{binding_id}: expected a key name such as "f2", got {value!r}')
     return keymap
 
 
@@ -207,4 +209,6 @@ def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
         print(f"kpotui: config: {exc}", file=sys.stderr)
         return 1
     app.run()
+    if app.session.open_error is not None:
+        print(f"kpotui: {app.session.open_error}", file=sys.stderr)
     return app.return_code or 0

@@ -31,7 +31,7 @@ def describe(error: BaseException) -> str:
 def report(node: DOMNode, error: BaseException) -> None:
     """Notify the user of ``error``; a database that cannot be opened ends the app."""
     if isinstance(error, CannotOpen):
-        node.app.exit(return_code=1, message=f"kpotui: {error}")
+        node.app.exit(return_code=1)  # run_app prints the reason once the screen is restored
         return
     if not isinstance(error, ServiceError):
         log.exception("worker failed", exc_info=error)

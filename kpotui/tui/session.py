@@ -34,6 +34,8 @@ class Session:
         """Create a missing SQLite file (not for the demo, which must exist)."""
         self.label = Path(db).name if db and "://" not in db else ""
         """Short name of the database for the top bar; known for sure once opened."""
+        self.open_error: str | None = None
+        """Why the database could not be opened, once that has happened."""
         self._store: Store | None = None
         self._lock = threading.Lock()
 
@@ -51,10 +53,12 @@ class Session:
         try:
             store = open_store(self.db, read_only=self.read_only, create=self.create)
         except (StoreError, ConfigError) as exc:
-            raise CannotOpen(str(exc)) from exc
+            self.open_error = str(exc)
+            raise CannotOpen(self.open_error) from exc
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            raise CannotOpen(f"{where}{exc.strerror or exc}") from exc
+            self.open_error = f"{where}{exc.strerror or exc}"
+            raise CannotOpen(self.open_error) from exc
         self.label = store.path.name if store.path is not None else store.display_name
         return store
 

@@ -42,7 +42,7 @@ SCORED = ("accepted", "rework")
 class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
     """Returns the deliverable as saved, or None."""
 
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # keys choose the status; tab reaches the date
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"status('{status}')", status, id=f"mark.{status}", show=False)
