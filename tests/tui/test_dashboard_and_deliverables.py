@@ -1,0 +1,115 @@
+"""Marking a deliverable accepted, and the dashboard's figures following."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from kpotui.services import records
+from kpotui.store import open_store
+from kpotui.tui.app import KpoApp
+from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
+from kpotui.tui.widgets.panel_table import PanelTable
+from tests.tui.conftest import settle
+from tests.tui.helpers import table
+from tests.tui.sample_firm import SAMPLE
+
+
+def core_outsourced_in_sample() -> list[str]:
+    with SAMPLE.open("rb") as handle:
+        tasks = tomllib.load(handle)["tasks"]
+    return [
+        t["name"]
+        for t in tasks
+        if t["classification"] == "core" and t["sourcing"] in ("outsourced", "hybrid")
+    ]
+
+
+def overdue_title(app: KpoApp) -> str:
+    return str(app.screen.query_one("#panel-overdue").border_title)
+
+
+def quality_shown(app: KpoApp, provider: str) -> str:
+    reliability = app.screen.query_one("#reliability", PanelTable)
+    return str(reliability.get_row(f"provider:{provider}")[3])
+
+
+async def test_accepting_an_overdue_deliverable_moves_the_dashboard(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        overdue_before = int(overdue_title(app).split(": ")[1])
+
+        await pilot.press("3")
+        await settle(pilot)
+        first = table(app).current_row
+        assert first is not None and first.style == "red"  # open work, overdue first
+        store = open_store(str(firm_db))
+        deliverable = records.get(store, "deliverable", first.id)
+        provider = records.find(store, "contract", {"code": deliverable["contract"]})["provider"]
+        store.close()
+        await pilot.press("1")
+        await settle(pilot)
+        quality_before = quality_shown(app, provider)
+
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MarkDeliverable)
+        await pilot.press("a", "5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DeliverablesScreen"
+        assert table(app).current_row is None or table(app).current_row.id != first.id
+
+        store = open_store(str(firm_db))
+        accepted = records.get(store, "deliverable", first.id)
+        store.close()
+        assert accepted["status"] == "accepted" and accepted["quality_score"] == 5
+        assert accepted["accepted_date"].isoformat() == "2025-06-30"
+
+        await pilot.press("1")
+        await settle(pilot)
+        assert overdue_title(app) == f"Overdue: {overdue_before - 1}"
+        assert quality_shown(app, provider) != quality_before
+
+
+async def test_dashboard_rows_open_the_record_behind_them(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#renewals", PanelTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ContractDetailScreen"
+        assert app.screen.record is not None
+        assert app.screen.record["code"] == "ENG-2024-011"  # the first renewal, by end date
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#overdue", PanelTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RecordDetailScreen"
+        assert app.screen.spec.name == "deliverable"
+
+
+async def test_a_matrix_cell_lists_its_activities(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        matrix = app.screen.query_one("SourcingMatrix DataTable")
+        matrix.focus()
+        await pilot.press("right", "right", "enter")  # core x outsourced
+        await settle(pilot)
+        assert app.current_mode == "activities"
+        shown = table(app)
+        sourcing = [c.key for c in shown.columns].index("sourcing")
+        classification = [c.key for c in shown.columns].index("classification")
+        assert shown.row_count == len(core_outsourced_in_sample())
+        row = shown.current_row
+        assert row is not None
+        assert row.cells[classification] == "core"
+        assert row.cells[sourcing] in ("outsourced", "hybrid")
