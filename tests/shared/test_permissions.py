@@ -13,9 +13,8 @@ import pwd
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from kpotui.cli import main
 from kpotui.services import records
 from kpotui.store import StoreError, open_store, permissions
 from kpotui.store.backup import backup
+from tests.shared.accounts import as_account, exit_status
 
 
 def mode(path: Path) -> int:
@@ -87,33 +87,6 @@ def test_an_unknown_shared_group_is_refused_before_any_file_is_made(tmp_path: Pa
     assert list(tmp_path.iterdir()) == []
 
 
-def _as_account(uid: int, groups: list[int], work: Callable[[], None]) -> int:
-    """Fork a child that becomes account ``uid`` (primary group ``groups[0]``, member of
-    the others) and runs ``work``; returns its pid (exit status 0 when ``work`` succeeded).
-
-    A fork, not a new interpreter: the Python installation may not be readable by that
-    account, and everything the work needs is imported already.
-    """
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            os.setgroups(groups[1:])
-            os.setgid(groups[0])
-            os.setuid(uid)
-            work()
-            status = 0
-        except BaseException as exc:
-            print(f"as uid {uid}: {exc!r}", file=sys.stderr)
-        finally:
-            os._exit(status)
-    return pid
-
-
-def _exit_status(pid: int) -> int:
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as other accounts")
 def test_teammates_whose_primary_groups_differ_share_the_database(
     monkeypatch: pytest.MonkeyPatch,
@@ -154,17 +127,17 @@ def test_teammates_whose_primary_groups_differ_share_the_database(
             store.close()
 
         nobody = pwd.getpwnam("nobody")
-        first = _as_account(nobody.pw_uid, [nobody.pw_gid, team_gid], first_teammate_keeps_it_open)
+        first = as_account(nobody.pw_uid, [nobody.pw_gid, team_gid], first_teammate_keeps_it_open)
         try:
             assert os.read(opened[0], 1) == b"x"
             wal = path.with_name("kpotui.db-wal")
             assert (mode(wal), wal.stat().st_gid) == (0o660, team_gid)
             daemon = pwd.getpwnam("daemon")
-            second = _as_account(daemon.pw_uid, [daemon.pw_gid, team_gid], second_teammate_writes)
-            assert _exit_status(second) == 0
+            second = as_account(daemon.pw_uid, [daemon.pw_gid, team_gid], second_teammate_writes)
+            assert exit_status(second) == 0
         finally:
             os.write(release[1], b"x")
-            assert _exit_status(first) == 0
+            assert exit_status(first) == 0
         store = open_store(str(path))
         assert records.counts(store)["provider"] == 2
         store.close()
