@@ -23,6 +23,7 @@ from kpotui.services import audit, listing, records
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec
 from kpotui.tui import formatting as fmt
+from kpotui.tui.facts import FACTS, Facts
 from kpotui.tui.messages import OpenRecord
 from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
@@ -114,15 +115,19 @@ class RecordDetailScreen(EditingScreen):
                 )
             record = found
         history = audit.history(store, self.spec.name, record["id"])
-        self.app.call_from_thread(self._show, record, history)
+        facts = FACTS[self.spec.name](store, record) if self.spec.name in FACTS else []
+        self.app.call_from_thread(self._show, record, history, facts)
 
-    def _show(self, record: Record, history: list[dict[str, Any]]) -> None:
+    def _show(self, record: Record, history: list[dict[str, Any]], facts: Facts) -> None:
         self.record, self.record_id = record, record["id"]
         key = records.key_text(self.spec, record)
         self.query_one(".detail-title", Static).update(
             f"{nouns(self.spec.name)[0].capitalize()} {key}{self.subtitle(record)}"
         )
-        self.query_one("#overview", Static).update(self.overview(record))
+        gap = [("", "")] if facts else []
+        self.query_one("#overview", Static).update(
+            self.overview(facts + gap + self.field_rows(record))
+        )
         if self.spec.name == "note":
             self.query_one("#note-body", Markdown).update(record["body"])
         self.query_one("#history", Static).update(history_table(self.spec, history))
@@ -134,16 +139,18 @@ class RecordDetailScreen(EditingScreen):
         title = record.get("title") if self.spec.name != "note" else None
         return f" · {title}" if title else ""
 
-    def overview(self, record: Record) -> Table:
-        """The record's fields, label and value, long texts last."""
+    @staticmethod
+    def overview(rows: list[tuple[str, str]]) -> Table:
+        """Label and value, one line each (long values wrap)."""
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
-        for name, text in self.overview_rows(record):
+        for name, text in rows:
             table.add_row(name, text)
         return table
 
-    def overview_rows(self, record: Record) -> list[tuple[str, str]]:
+    def field_rows(self, record: Record) -> list[tuple[str, str]]:
+        """Every field but a note's body (rendered below), money with its currency."""
         rows = []
         for field in self.spec.fields:
             if field.name == "body" and self.spec.name == "note":

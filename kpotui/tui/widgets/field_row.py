@@ -19,6 +19,7 @@ from kpotui.services.validation import clean_value
 from kpotui.tui import formatting as fmt
 from kpotui.tui.session import Session
 
+NOUNS = {"task": "activity"}
 TEXT_HINTS = {
     FieldType.DATE: "YYYY-MM-DD",
     FieldType.LIST: "separate items with ;",
@@ -76,9 +77,9 @@ class FieldRow(Vertical):
             blank = not spec.required or spec.default is None  # no silent first choice
             return Select(options, value=start, allow_blank=blank, compact=True, id=ident)
         if spec.type is FieldType.BOOL:
-            return Checkbox(fmt.label(spec.name), bool(value), compact=True, id=ident)
+            return Checkbox("", bool(value), compact=True, id=ident)
         if spec.type is FieldType.LONG_TEXT:
-            area = TextArea(editable_text(spec, value), soft_wrap=True, id=ident)
+            area = TextArea(editable_text(spec, value), soft_wrap=True, compact=True, id=ident)
             area.add_class("markdown" if spec.help == "Markdown" else "long-text")
             return area
         suggester = RefSuggester(self.session, spec.ref) if spec.ref else None
@@ -107,8 +108,11 @@ class FieldRow(Vertical):
             preview.display = False
 
     def _help(self) -> str:
-        if self.spec.type is FieldType.REF:
-            return self.spec.help or f"the {self.spec.ref}'s name; → completes"
+        if self.spec.ref:
+            noun = NOUNS.get(self.spec.ref, self.spec.ref)
+            key = kind_spec(self.spec.ref).key[0]
+            hint = f"the {noun}'s {key}; → accepts the completion"
+            return f"{self.spec.help}; {hint}" if self.spec.help else hint
         return self.spec.help
 
     def raw(self) -> Any:

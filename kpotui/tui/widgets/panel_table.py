@@ -18,7 +18,9 @@ SCROLLBAR = 1
 
 def cell(text: str, right: bool = False, style: str = "") -> Text:
     """One cell's text: no wrapping, numbers right-aligned."""
-    return Text(text, style=style, justify="right" if right else "left", no_wrap=True)
+    return Text(
+        text, style=style, justify="right" if right else "left", no_wrap=True, overflow="ellipsis"
+    )
 
 
 class PanelTable(DataTable[Text]):
