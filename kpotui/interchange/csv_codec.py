@@ -34,13 +34,6 @@ def neutralise(text: str) -> str:
     return text
 
 
-def restore(text: str) -> str:
-    """Undo :func:`neutralise`: drop one ``'`` before a formula character or a ``'``."""
-    if text[:1] == "'" and text[1:2] in _ESCAPED_START:
-        return text[1:]
-    return text
-
-
 def encode_cell(spec: FieldSpec, value: Any) -> str:
     """A clean value as canonical cell text (empty for "not given")."""
     if value is None:
@@ -130,7 +123,7 @@ def read_csv(text: TextIO, spec: KindSpec, file: str, problems: Problems) -> Ite
     """The rows of a CSV file of ``spec`` records; problems are added to ``problems``.
 
     ``text`` must be opened with ``newline=""`` and ``errors="surrogateescape"`` (see
-    :func:`kpotui.interchange.sources.open_csv`), so that bad bytes are reported with
+    :class:`kpotui.interchange.sources.CsvSource`), so that bad bytes are reported with
     their line instead of stopping the read.
     """
     csv.field_size_limit(CELL_LIMIT)
@@ -142,20 +135,21 @@ def read_csv(text: TextIO, spec: KindSpec, file: str, problems: Problems) -> Ite
     names = _header(first[1], spec, Location(file, first[0]), problems)
     if not names:
         return
+    width, escaped = len(names), _ESCAPED_START
     for line, cells in records:
         if not any(cells):
             continue  # blank line, or a spreadsheet's empty row
-        at = Location(file, line)
-        if len(cells) != len(names):
-            problems.add(at, f"{len(cells)} cells, but the header has {len(names)}")
+        if len(cells) != width:
+            problems.add(Location(file, line), f"{len(cells)} cells, but the header has {width}")
             continue
         bad = _bad_utf8(cells)
         if bad:
-            problems.add(at, bad)
+            problems.add(Location(file, line), bad)
             continue
+        # Undo neutralise(): drop one ' before a formula character or another '.
         raw = {
-            name: restore(cell)
+            name: cell[1:] if cell[0] == "'" and cell[1:2] in escaped else cell
             for name, cell in zip(names, cells, strict=True)
             if cell and not cell.isspace()
         }
-        yield Row(at, raw)
+        yield Row(Location(file, line), raw)

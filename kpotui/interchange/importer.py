@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,7 +27,7 @@ from kpotui.interchange.sources import Source
 from kpotui.services import bulk
 from kpotui.services.fields import KINDS, FieldType, KindSpec
 from kpotui.services.records import key_text
-from kpotui.services.validation import clean_collect, record_errors
+from kpotui.services.validation import ValueCache, clean_collect, record_errors
 from kpotui.store import Store
 
 CHUNK_ROWS = 5000
@@ -94,12 +94,14 @@ class _Import:
     def run_kind(self, spec: KindSpec, chunks: Iterable[list[Row]], counts: KindCounts) -> int:
         """Import every chunk of one kind; returns the rows read."""
         watermark = bulk.max_id(self.conn, spec)
-        touched: set[int] = set()
+        seen: set[tuple[Any, ...]] = set()
+        """Keys of this import so far: a key given twice is an error whatever the policy."""
         defaults = {f.name: [] if f.type is FieldType.LIST else f.default for f in spec.fields}
+        cache = ValueCache()
         read = 0
         for chunk in chunks:
-            valid = self._referenced(spec, self._cleaned(spec, chunk))
-            self._write(spec, valid, watermark, touched, defaults, counts)
+            valid = self._referenced(spec, self._cleaned(spec, chunk, cache))
+            self._write(spec, valid, watermark, seen, defaults, counts)
             read += len(chunk)
         return read
 
@@ -110,10 +112,10 @@ class _Import:
         if isinstance(key, str):
             self.failed[spec.name].add(key.strip())
 
-    def _cleaned(self, spec: KindSpec, chunk: list[Row]) -> list[_Valid]:
+    def _cleaned(self, spec: KindSpec, chunk: list[Row], cache: ValueCache) -> list[_Valid]:
         valid = []
         for row in chunk:
-            values, errors = clean_collect(spec, row.raw, partial=True)
+            values, errors = clean_collect(spec, row.raw, partial=True, cache=cache)
             missing = {n: "required" for n in spec.key if n not in values and n not in errors}
             if errors or missing:
                 self._fail(spec, row, errors | missing)
@@ -159,20 +161,17 @@ class _Import:
         spec: KindSpec,
         rows: list[_Valid],
         watermark: int,
-        touched: set[int],
+        seen: set[tuple[Any, ...]],
         defaults: dict[str, Any],
         counts: KindCounts,
     ) -> None:
-        existing = bulk.existing_ids(self.conn, spec, [item.key for item in rows])
+        existing = bulk.existing_ids(self.conn, spec, [item.key for item in rows], up_to=watermark)
         last = spec.key[-1]
         new: list[tuple[dict[str, Any], dict[str, int]]] = []
         to_update: list[tuple[_Valid, int]] = []
-        seen: set[tuple[Any, ...]] = set()
         for item in rows:
             record_id = existing.get(item.key)
-            if item.key in seen or (
-                record_id is not None and (record_id > watermark or record_id in touched)
-            ):
+            if item.key in seen:
                 name = key_text(spec, item.values)
                 self._fail(
                     spec, item.row, {last: f"{name!r} is given more than once in this import"}
@@ -193,7 +192,6 @@ class _Import:
                 message = f"a {spec.name} {name!r} already exists (see --on-conflict)"
                 self._fail(spec, item.row, {last: message})
             else:
-                touched.add(record_id)
                 if self.policy == "skip":
                     counts.skipped += 1
                 else:
@@ -250,11 +248,11 @@ def import_sources(
                 if not holding:
                     continue
                 counts = summary.counts.setdefault(spec.name, KindCounts())
-                for source in holding:
-                    chunks = _chunks(source.rows(spec, problems), CHUNK_ROWS)
-                    if progress is not None:
-                        chunks = _reporting(chunks, progress, spec.plural, read)
-                    read += run.run_kind(spec, chunks, counts)
+                rows = chain.from_iterable(source.rows(spec, problems) for source in holding)
+                chunks = _chunks(rows, CHUNK_ROWS)
+                if progress is not None:
+                    chunks = _reporting(chunks, progress, spec.plural, read)
+                read += run.run_kind(spec, chunks, counts)
             if problems:
                 raise InputError(problems)
             if summary.written > ANALYZE_AFTER_ROWS:

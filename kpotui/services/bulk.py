@@ -11,13 +11,14 @@ helpers take values that are already clean and run inside the caller's write tra
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, column, func, insert, select, update, values
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
-from kpotui.services.fields import FieldType, KindSpec
+from kpotui.services.fields import KINDS, FieldType, KindSpec
 from kpotui.services.records import (
     Record,
     key_text,
@@ -25,7 +26,6 @@ from kpotui.services.records import (
     record_select,
     row_to_record,
     table_of,
-    to_column_value,
 )
 
 IN_LIST_SIZE = 1000
@@ -57,31 +57,29 @@ def key_columns(spec: KindSpec) -> list[str]:
     return [spec.field(name).column for name in spec.key]
 
 
-def existing_ids(conn: Connection, spec: KindSpec, keys: Iterable[Key]) -> dict[Key, int]:
-    """Natural key -> id for those of ``keys`` that exist (rows of this transaction too).
+def existing_ids(
+    conn: Connection, spec: KindSpec, keys: Iterable[Key], *, up_to: int
+) -> dict[Key, int]:
+    """Natural key -> id for those of ``keys`` held by records with an id <= ``up_to``.
 
-    A composite key is looked up by joining a ``VALUES`` list (a CTE) to the table, which
-    both SQLite and PostgreSQL answer through the unique index (a row-value ``IN`` list
-    makes SQLite scan the whole table).
+    ``up_to`` is :func:`max_id` taken when the import began, so only records that existed
+    before it are found (the importer tracks its own). Rows are looked up by the first key
+    column, which leads the unique index; a composite key is then matched in Python (a
+    row-value ``IN`` list makes SQLite scan the whole table, and a ``VALUES`` join costs
+    more to compile than to run).
     """
+    if up_to <= 0:
+        return {}
     table = table_of(spec)
-    names = key_columns(spec)
-    cols = [table.c[name] for name in names]
+    cols = [table.c[name] for name in key_columns(spec)]
+    wanted = set(keys)
     found: dict[Key, int] = {}
-    wanted = list(set(keys))
-    for part in _parts(wanted):
-        if len(cols) == 1:
-            query = select(cols[0], table.c.id).where(cols[0].in_([key[0] for key in part]))
-        else:
-            given = (
-                values(*(column(f"k{i}", col.type) for i, col in enumerate(cols)), name="wanted")
-                .data(list(part))
-                .cte("wanted")
-            )
-            on = and_(*(col == given.c[f"k{i}"] for i, col in enumerate(cols)))
-            query = select(*cols, table.c.id).select_from(table.join(given, on))
+    for part in _parts(sorted({key[0] for key in wanted})):
+        query = select(*cols, table.c.id).where(cols[0].in_(part), table.c.id <= up_to)
         for row in conn.execute(query):
-            found[tuple(row[:-1])] = row[-1]
+            key = tuple(row[:-1])
+            if key in wanted:
+                found[key] = row[-1]
     return found
 
 
@@ -102,13 +100,24 @@ def records_by_id(conn: Connection, spec: KindSpec, ids: Iterable[int]) -> dict[
     return found
 
 
+@cache
+def _column_plan(kind: str) -> dict[str, tuple[str, FieldType]]:
+    """Field name -> (column, type) for a kind: worked out once, used for every row."""
+    return {f.name: (f.column, f.type) for f in KINDS[kind].fields}
+
+
 def _columns(spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, int]) -> dict:
+    """Column values of a record (see :func:`kpotui.services.records.to_column_value`)."""
+    plan = _column_plan(spec.name)
     columns: dict[str, Any] = {}
     for name, value in record.items():
-        f = spec.field(name)
-        columns[f.column] = (
-            ref_ids.get(name) if f.type is FieldType.REF else to_column_value(f, value)
-        )
+        column, kind = plan[name]
+        if kind is FieldType.REF:
+            columns[column] = ref_ids.get(name)
+        elif kind is FieldType.MONEY and value is not None:
+            columns[column] = int(value * 100)
+        else:
+            columns[column] = value
     return columns
 
 
@@ -118,38 +127,52 @@ def insert_records(
     new: Sequence[tuple[Mapping[str, Any], Mapping[str, int]]],
     *,
     batch: str,
-) -> list[int]:
+) -> None:
     """Insert complete, valid records (clean values, reference name -> id) with one
-    executemany, append one ``create`` audit event each, and return their ids in order."""
+    executemany and append one ``create`` audit event each."""
     if not new:
-        return []
+        return
     now = utcnow()
     table = table_of(spec)
+    before = max_id(conn, spec)
     rows = [
         _columns(spec, record, ref_ids) | {"created_at": now, "updated_at": now, "version": 1}
         for record, ref_ids in new
     ]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = list(conn.execute(statement, rows).scalars())
+    # A plain executemany: asking for RETURNING ids makes SQLAlchemy insert row by row on
+    # SQLite. The new ids are read back by key instead, in one query.
+    conn.execute(insert(table), rows)
+    names = key_columns(spec)
+    added = {
+        tuple(row[:-1]): row[-1]
+        for row in conn.execute(
+            select(*(table.c[name] for name in names), table.c.id).where(table.c.id > before)
+        )
+    }
     audit.append_many(
         conn,
         [
             {
                 "action": AuditAction.CREATE.value,
                 "kind": spec.name,
-                "record_id": record_id,
+                "record_id": added[tuple(row[name] for name in names)],
                 "key": key_text(spec, record),
-                "changes": {
-                    f.name: [None, plain(f, record[f.name])]
-                    for f in spec.fields
-                    if record.get(f.name) not in (None, [])
-                },
+                "changes": _initial_values(spec, record),
                 "batch": batch,
             }
-            for record_id, (record, _) in zip(ids, new, strict=True)
+            for row, (record, _) in zip(rows, new, strict=True)
         ],
     )
-    return ids
+
+
+def _initial_values(spec: KindSpec, record: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """A create event's changes: field -> [None, value] for every field given."""
+    changes: dict[str, list[Any]] = {}
+    for f in spec.fields:
+        value = record[f.name]
+        if value is not None and value != []:
+            changes[f.name] = [None, plain(f, value)]
+    return changes
 
 
 def update_records(
