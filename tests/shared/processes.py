@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
 from typing import Any
 
-_PRELOAD = ["kpotui.services.records", "kpotui.services.undo", "kpotui.store.backup"]
+_PRELOAD = [
+    "kpotui.services.records",
+    "kpotui.services.undo",
+    "kpotui.store.backup",
+    "kpotui.cli.data",
+    "kpotui.interchange.importer",
+]
 
 
 def context() -> BaseContext:
@@ -32,6 +38,14 @@ def adopt_environment(env: dict[str, str]) -> None:
     for name in [k for k in os.environ if k.startswith(("KPOTUI_", "XDG_"))]:
         del os.environ[name]
     os.environ.update(env)
+
+
+def run_cli(env: dict[str, str], args: list[str]) -> None:
+    """Run the ``kpotui`` command line in this process (exits with its status)."""
+    from kpotui.cli import main
+
+    adopt_environment(env)
+    main(args)
 
 
 def _call(env: dict[str, str], func: Callable[..., Any], args: Sequence[Any]) -> Any:
