@@ -1,12 +1,12 @@
-"""The sample firm of ``sample_data/firm.toml`` in a database, built through the services."""
+"""The sample firm of ``sample_data/firm.toml`` in a database, through the importer."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from kpotui.services import records
-from kpotui.services.fields import KINDS
+from kpotui.interchange import document
+from kpotui.interchange.importer import import_sources
+from kpotui.interchange.problems import InputError, Problems
 from kpotui.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "firm.toml"
@@ -15,9 +15,9 @@ REFERENCE_DATE = "2025-06-30"
 
 
 def load_sample_firm(store: Store) -> None:
-    """Create every record of the sample, kinds in dependency order."""
-    with SAMPLE.open("rb") as handle:
-        data = tomllib.load(handle)
-    for spec in KINDS.values():
-        for raw in data.get(spec.plural, []):
-            records.create(store, spec.name, raw)
+    """Import every record of the sample, as ``kpotui import`` would."""
+    problems = Problems()
+    sample = document.parse(SAMPLE.read_bytes(), "toml", str(SAMPLE), problems)
+    if sample is None or problems:
+        raise InputError(problems)
+    import_sources(store, [sample])
