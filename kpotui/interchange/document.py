@@ -72,7 +72,8 @@ class Document:
         for index, item in enumerate(self.arrays.get(spec.plural, [])):
             at = Location(self.file, path=f"{spec.plural}[{index}]")
             if not isinstance(item, dict):
-                problems.add(at, f"expected a {self.noun}, got {_type_name(item)}")
+                article = "an" if self.noun[0] in "aeiou" else "a"
+                problems.add(at, f"expected {article} {self.noun}, got {_type_name(item)}")
                 continue
             for name in getattr(item, "duplicates", ()):
                 problems.add(at, "given twice in the same object", name)

@@ -19,7 +19,7 @@ from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from kpotui import config
 from kpotui.interchange.problems import InputError, Location, Problems, Row
@@ -263,6 +263,10 @@ def import_sources(
         pass
     except IntegrityError as exc:  # a concurrent writer took a key between check and insert
         problems.add(Location(store.display_name), f"conflicting concurrent change: {exc.orig}")
+        raise InputError(problems) from exc
+    except DataError as exc:  # a value valid for kpotui but not for this database's column
+        message = str(exc.orig).splitlines()[0]
+        problems.add(Location(store.display_name), f"the database refused a value: {message}")
         raise InputError(problems) from exc
     return summary
 

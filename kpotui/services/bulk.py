@@ -196,9 +196,8 @@ def update_records(
             update(table)
             .where(table.c.id == bindparam("record_id"))
             .values(
-                {name: bindparam(f"new_{name}") for name in names},
-                version=table.c.version + 1,
-                updated_at=now,
+                {name: bindparam(f"new_{name}") for name in names}
+                | {"version": table.c.version + 1, "updated_at": now}
             )
         )
         conn.execute(statement.execution_options(synchronize_session=False), rows)
