@@ -31,10 +31,13 @@ class UserError(click.ClickException):
 
 
 def user_errors(func: F) -> F:
-    """Turn the refusals of services, store and config into one-line errors."""
+    """Turn the refusals of services, store and config into one-line errors, and so the
+    database's own: a full disk, a lost server connection, a lock held too long."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError
+
         from kpotui.config import ConfigError
         from kpotui.services.errors import ServiceError
         from kpotui.store import StoreError
@@ -43,6 +46,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (ServiceError, StoreError, ConfigError) as exc:
             raise UserError(str(exc)) from exc
+        except OperationalError as exc:  # the transaction was rolled back
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise UserError(f"the database failed: {reason}; nothing was changed") from exc
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise UserError(f"{where}{exc.strerror or exc}") from exc

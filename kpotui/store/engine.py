@@ -184,6 +184,8 @@ def open_store(
             if read_only or not create:
                 raise StoreError(f"{path}: no such database (run 'kpotui --db {path} init')")
             create_db_file(path)
+        elif not read_only:
+            permissions.refuse_unwritable(path)
         engine = _sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     else:
         try:

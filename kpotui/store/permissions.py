@@ -100,6 +100,17 @@ def world_access_problem(path: Path) -> str | None:
     )
 
 
+def refuse_unwritable(path: Path) -> None:
+    """Refuse up front a database this account may not write, instead of failing later."""
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: you may not write to this file; to look at it, use --read-only")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"{path.parent}: you may not create files in this directory, where SQLite keeps "
+            f"{path.name}-wal and -shm while the database is open (see docs/shared-server.md)"
+        )
+
+
 def _unescape(field: str) -> str:
     """Mount points in mountinfo escape space, tab, newline and backslash as octal."""
     for code, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
