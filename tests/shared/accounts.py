@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 
 def as_account(uid: int, groups: list[int], work: Callable[[], None]) -> int:
@@ -32,3 +33,25 @@ def as_account(uid: int, groups: list[int], work: Callable[[], None]) -> int:
 
 def exit_status(pid: int) -> int:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def run_cli_as(uid: int, gid: int, args: list[str], output: Path) -> tuple[int, str]:
+    """Run the ``kpotui`` command line as account ``uid:gid`` in a forked child; its exit
+    status and what it wrote on stderr. Run the same command once as yourself first:
+    the child cannot import what the account may not read."""
+    from kpotui.cli import main
+
+    errors = output / f"stderr-{os.getpid()}-{len(args)}"
+
+    def work() -> None:
+        with errors.open("w") as stream:
+            sys.stdout = sys.stderr = stream  # not pytest's capture, which the parent owns
+            try:
+                main(args)
+            except SystemExit as exc:
+                stream.flush()
+                os._exit(exc.code if isinstance(exc.code, int) else 1)
+
+    output.chmod(0o777)
+    status = exit_status(as_account(uid, [gid], work))
+    return status, errors.read_text()

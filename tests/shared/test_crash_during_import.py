@@ -11,15 +11,14 @@ import's own, not Python's start-up.
 from __future__ import annotations
 
 import csv
-import hashlib
 import random
 import shutil
-import sqlite3
 import time
 from pathlib import Path
 
 from kpotui.store import open_store
 from tests.services import factories
+from tests.shared.dbfiles import content
 from tests.shared.processes import context, kpotui_environment, run_cli
 
 ROWS = 10_000  # two of the importer's chunks
@@ -37,27 +36,6 @@ def write_large_csv(path: Path) -> None:
             out.writerow(
                 [f"Activity {n:05d}", classification, sourcing, contract, f"Owner {n % 40}", notes]
             )
-
-
-def content(path: Path) -> tuple[str, list[str], int]:
-    """A digest of every row of every table, the integrity check's answer, and the
-    number of activities."""
-    digest = hashlib.sha256()
-    with sqlite3.connect(path) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
-                " 'sqlite_%' ORDER BY name"
-            )
-        ]
-        for table in tables:
-            digest.update(table.encode())
-            for row in sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"')):
-                digest.update(row.encode())
-        integrity = [line for (line,) in conn.execute("PRAGMA integrity_check")]
-        (tasks,) = conn.execute("SELECT count(*) FROM task").fetchone()
-    return digest.hexdigest(), integrity, tasks
 
 
 def test_an_import_killed_at_random_moments_changes_nothing(tmp_path: Path) -> None:
