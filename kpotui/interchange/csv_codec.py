@@ -101,10 +101,9 @@ def _header(cells: list[str], spec: KindSpec, at: Location, problems: Problems) 
     names = [cell.strip() for cell in cells]
     found = len(problems.shown), problems.total
     bad = _bad_utf8(cells)
-    if bad:
-        problems.add(at, bad)
-    elif not any(names):
-        problems.add(at, "the first line must be the header row (field names)")
+    if bad or not any(names):
+        problems.add(at, bad or "the first line must be the header row (field names)")
+        return []
     seen: set[str] = set()
     for name in names:
         if name not in spec.by_name:

@@ -2,7 +2,8 @@
 
 Reading is strict: duplicate keys inside a JSON object, unknown top-level keys, numbers
 that are not numbers (``NaN``) and non-UTF-8 bytes are problems, never guesses. Numbers
-are read as :class:`~decimal.Decimal` so that ``12.10`` stays exactly ``12.10``.
+are read as :class:`~decimal.Decimal` so that ``12.10`` stays exactly ``12.10`` (and a
+JSON ``NaN`` becomes a Decimal NaN that the field's validation refuses, with its path).
 
 Writing is canonical: fields in the order of :mod:`kpotui.services.fields`, fields not
 given left out, one record after another so a large export never sits in memory.
@@ -48,10 +49,6 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     marked = _Duplicated(found)
     marked.duplicates = duplicates
     return marked
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 @dataclass
@@ -119,7 +116,7 @@ def parse(data: bytes, encoding: str, file: str, problems: Problems) -> Document
                 text,
                 object_pairs_hook=_json_object,
                 parse_float=Decimal,
-                parse_constant=_no_constants,
+                parse_constant=Decimal,
             )
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
@@ -132,7 +129,7 @@ def parse(data: bytes, encoding: str, file: str, problems: Problems) -> Document
     except json.JSONDecodeError as exc:
         problems.add(Location(file, exc.lineno), f"invalid JSON: {exc.msg} (column {exc.colno})")
         return None
-    except ValueError as exc:  # NaN / Infinity, or an integer of thousands of digits
+    except ValueError as exc:  # an integer of thousands of digits
         problems.add(Location(file), f"invalid JSON: {exc}")
         return None
     except RecursionError:

@@ -113,49 +113,60 @@ def open_sources(
     for path in paths:
         name = STDIN_NAME if path == "-" else path
         at = Location(name)
-        chosen = _encoding_of(path, encoding or ("csv" if path == "-" and kind else None))
-        if chosen is None:
-            problems.add(
-                at, "cannot tell the format: name it .toml, .json or .csv, or use --format"
-            )
-            continue
-        spec = _csv_kind(path, kind) if chosen == "csv" else None
-        if chosen == "csv" and spec is None:
-            kinds = ", ".join(f"{s.plural}.csv" for s in KINDS.values())
-            problems.add(at, f"cannot tell the kind from the file name ({kinds}); use --kind")
-            continue
-        if chosen != "csv" and kind:
-            problems.add(at, "--kind applies to CSV files only (a document names its kinds)")
-            continue
-        limit = MAX_CSV_BYTES if chosen == "csv" else MAX_DOCUMENT_BYTES
         try:
             stream = stdin if path == "-" else open(path, "rb")  # noqa: SIM115 (closed by caller)
         except OSError as exc:
             problems.add(at, (exc.strerror or str(exc)).lower())
             continue
-        size = os.fstat(stream.fileno()).st_size if path != "-" else 0
-        if size > limit:
-            problems.add(at, f"{_size_text(size)}: larger than the {_size_text(limit)} limit")
+        source = _source(path, name, stream, kind=kind, encoding=encoding, problems=problems)
+        if source is not None:
+            sources.append(source)
+        if path != "-" and not isinstance(source, CsvSource):
             stream.close()
-            continue
-        if spec is not None:
-            sources.append(CsvSource(name, spec, stream))
-            continue
-        try:
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            problems.add(at, (exc.strerror or str(exc)).lower())
-            continue
-        finally:
-            if path != "-":
-                stream.close()
-        if len(data) > limit:
-            problems.add(at, f"larger than the {_size_text(limit)} limit (use CSV for more)")
-            continue
-        parsed = document.parse(data, chosen, name, problems)
-        if parsed is not None:
-            sources.append(parsed)
     return sources
+
+
+def _source(
+    path: str,
+    name: str,
+    stream: BinaryIO,
+    *,
+    kind: str | None,
+    encoding: str | None,
+    problems: Problems,
+) -> Source | None:
+    """The source for one opened input; None (with a problem) when it cannot be used.
+
+    A CSV source keeps ``stream`` open; a document is read and parsed now."""
+    at = Location(name)
+    chosen = _encoding_of(path, encoding or ("csv" if path == "-" and kind else None))
+    if chosen is None:
+        problems.add(at, "cannot tell the format: name it .toml, .json or .csv, or use --format")
+        return None
+    spec = _csv_kind(path, kind) if chosen == "csv" else None
+    if chosen == "csv" and spec is None:
+        kinds = ", ".join(f"{s.plural}.csv" for s in KINDS.values())
+        problems.add(at, f"cannot tell the kind from the file name ({kinds}); use --kind")
+        return None
+    if chosen != "csv" and kind:
+        problems.add(at, "--kind applies to CSV files only (a document names its kinds)")
+        return None
+    limit = MAX_CSV_BYTES if chosen == "csv" else MAX_DOCUMENT_BYTES
+    size = os.fstat(stream.fileno()).st_size if path != "-" else 0
+    if size > limit:
+        problems.add(at, f"{_size_text(size)}: larger than the {_size_text(limit)} limit")
+        return None
+    if spec is not None:
+        return CsvSource(name, spec, stream)
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        problems.add(at, (exc.strerror or str(exc)).lower())
+        return None
+    if len(data) > limit:
+        problems.add(at, f"larger than the {_size_text(limit)} limit (use CSV for more)")
+        return None
+    return document.parse(data, chosen, name, problems)
 
 
 def close_all(sources: list[Source]) -> None:
