@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -32,9 +33,21 @@ def export(db: str, encoding: str = "toml") -> bytes:
     return result.stdout_bytes
 
 
+@pytest.fixture(scope="session")
+def sample_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample firm imported once into a SQLite file, to copy for each test."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    result = kpotui(str(path), "import", str(SAMPLE_TOML))
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture
-def sample_db(db_url: str) -> str:
+def sample_db(db_url: str, sample_sqlite: Path) -> str:
     """A database (SQLite file or PostgreSQL URL) holding the sample firm."""
+    if "://" not in db_url:
+        shutil.copyfile(sample_sqlite, db_url)
+        return db_url
     result = kpotui(db_url, "import", str(SAMPLE_TOML))
     assert result.exit_code == 0, result.output
     return db_url
