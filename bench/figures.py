@@ -1,0 +1,237 @@
+"""Each figure of issue 5's target table, measured next to its baseline in the same run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from harness import Child, first_frame, fresh_copy, median, paired, repeat, run_child
+
+BENCH = Path(__file__).resolve().parent
+PROBES = BENCH / "probes"
+PYTHON = sys.executable
+KPOTUI = str(Path(sys.executable).with_name("kpotui"))
+SQLITE3 = shutil.which("sqlite3") or "sqlite3"
+TODAY = date(2025, 6, 30)
+"""The reference date of the synthetic firms."""
+TABLES = ("provider", "contract", "deliverable", "task", "note", "decision")
+
+
+@dataclass
+class Figure:
+    """One row of the results table: medians in seconds (or MB), and how they compare."""
+
+    name: str
+    value: float
+    unit: str
+    command: str
+    baseline: float | None = None
+    baseline_name: str = "—"
+    target: str = ""
+    met: bool | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+@dataclass
+class Setting:
+    """What every measurement needs: the databases, the CSV files, an environment."""
+
+    large_db: Path
+    small_db: Path
+    large_csv: Path
+    import_base: Path
+    """The large firm's providers and contracts only, for importing its deliverables."""
+    work: Path
+    env: dict[str, str]
+    runs: int
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def help_figure(s: Setting) -> Figure:
+    """``kpotui --help`` against a bare click app with one command."""
+    bare = [PYTHON, str(PROBES / "bare_click.py"), "--help"]
+    ours, base = paired(
+        max(s.runs, 20),
+        lambda: run_child([KPOTUI, "--help"], s.env).seconds,
+        lambda: run_child(bare, s.env).seconds,
+    )
+    figure = Figure("`kpotui --help`", median(ours), "s", "kpotui --help", median(base))
+    figure.baseline_name = "bare click app, one command"
+    figure.target, figure.met = "≤ 1.25x", (figure.ratio or 0) <= 1.25
+    return figure
+
+
+def first_frame_figure(s: Setting) -> Figure:
+    """From starting the process to the first frame in a terminal, against one Static."""
+    ours = [KPOTUI, "--db", str(s.large_db)]
+    base = [PYTHON, str(PROBES / "static_app.py")]
+    mine, theirs = paired(
+        s.runs,
+        lambda: first_frame(ours, b"Dashboard", s.env),
+        lambda: first_frame(base, b"one Static", s.env),
+    )
+    figure = Figure("TUI first frame", median(mine), "s", " ".join(ours[:2]) + " LARGE.db")
+    figure.baseline, figure.baseline_name = median(theirs), "Textual app showing one Static"
+    figure.target, figure.met = "≤ 1.5x", (figure.ratio or 0) <= 1.5
+    figure.notes.append("process start to the first screen's text written to a 120x40 pty")
+    return figure
+
+
+def _probe(mode: str, db: Path, s: Setting, *extra: str) -> Child:
+    command = [PYTHON, str(PROBES / "tui.py"), mode, str(db), *extra]
+    return run_child(command, s.env, until="ready" if mode == "dashboard" else None)
+
+
+def dashboard_figure(s: Setting) -> Figure:
+    """Process start to every dashboard figure drawn: large firm against 1,000 deliverables."""
+    large, small = paired(
+        s.runs,
+        lambda: _probe("dashboard", s.large_db, s).seconds,
+        lambda: _probe("dashboard", s.small_db, s).seconds,
+    )
+    figure = Figure("TUI dashboard, all figures", median(large), "s", "probes/tui.py dashboard")
+    figure.baseline, figure.baseline_name = median(small), "the same at 1,000 deliverables"
+    figure.target = "≤ 1.2x and ≤ 1.0 s"
+    figure.met = (figure.ratio or 0) <= 1.2 and figure.value <= 1.0
+    return figure
+
+
+def keystroke_figures(s: Setting) -> list[Figure]:
+    """Key to drawn frame in the 200,000-deliverable table."""
+    found = json.loads(_probe("keys", s.large_db, s, str(s.runs)).output)
+    figures = []
+    for key, label in (("pagedown", "PageDown"), ("end", "End"), ("filter", "filter 'a'")):
+        times = found[key]
+        figure = Figure(f"key to frame: {label}", median(times), "s", f"probes/tui.py keys ({key})")
+        figure.target, figure.met = "≤ 50 ms median", figure.value <= 0.050
+        figure.notes.append(
+            f"{len(times)} presses on {found['rows']:,} rows, max {_ms(max(times))}"
+        )
+        figures.append(figure)
+    return figures
+
+
+def insight_figures(s: Setting) -> list[Figure]:
+    """Every query the dashboard runs, together, in this process (the store warmed once)."""
+    from kpotui.services import insights
+    from kpotui.store import open_store
+
+    store = open_store(str(s.large_db))
+    queries: dict[str, Callable[[], Any]] = {
+        "due_work": lambda: insights.due_work(store, TODAY, limit=50),
+        "renewals": lambda: insights.renewals(store, TODAY),
+        "provider_decisions": lambda: insights.provider_decisions(
+            store, *insights.quarter_of(TODAY), limit=50
+        ),
+        "sourcing_matrix": lambda: insights.sourcing_matrix(store),
+        "retention": lambda: insights.retention(store, TODAY),
+        "reliability": lambda: insights.reliability(store, TODAY),
+        "concentration": lambda: insights.concentration(store),
+    }
+    each: dict[str, list[float]] = {name: [] for name in queries}
+
+    def all_of_them() -> float:
+        total = 0.0
+        for name, query in queries.items():
+            start = time.perf_counter()
+            query()
+            each[name].append(time.perf_counter() - start)
+            total += each[name][-1]
+        return total
+
+    all_of_them()  # warm the page cache, as a running app has
+    for times in each.values():
+        times.clear()
+    totals = repeat(s.runs, all_of_them)
+    store.close()
+    figure = Figure("all dashboard insight queries", median(totals), "s", "insights.* x7")
+    figure.target, figure.met = "≤ 50 ms", figure.value <= 0.050
+    figure.notes += [f"{name} {_ms(median(times))}" for name, times in each.items()]
+    return [figure]
+
+
+def import_figures(s: Setting) -> list[Figure]:
+    """200,000 deliverables from CSV through ``kpotui import`` against sqlite3's .import."""
+    csv_file = s.large_csv / "deliverables.csv"
+    rows = sum(1 for _ in csv_file.open(encoding="utf-8")) - 1
+    target = s.work / "import.db"
+    runs: list[Child] = []
+    plain = s.work / "plain.db"
+
+    def kpotui_import() -> float:
+        fresh_copy(s.import_base, target)
+        runs.append(run_child([KPOTUI, "--db", str(target), "import", str(csv_file)], s.env))
+        return runs[-1].seconds
+
+    def sqlite_import() -> float:
+        plain.unlink(missing_ok=True)
+        return run_child(
+            [SQLITE3, str(plain), f".import --csv {csv_file} deliverable"], s.env
+        ).seconds
+
+    mine, theirs = paired(s.runs, kpotui_import, sqlite_import)
+    ours = median(mine)
+    speed = Figure("import 200k deliverables (rows/s)", rows / ours, "rows/s", "kpotui import")
+    speed.baseline, speed.baseline_name = rows / median(theirs), "sqlite3 .import, plain table"
+    speed.target, speed.met = "≥ 0.33x (stretch 0.5x)", (speed.ratio or 0) >= 0.33
+    speed.notes.append(f"{rows:,} rows; kpotui {median([r.seconds for r in runs]):.1f} s")
+    memory = Figure("import peak memory", max(r.peak_mb for r in runs), "MB", "ru_maxrss")
+    memory.target, memory.met = "≤ 150 MB", memory.value <= 150
+    return [speed, memory]
+
+
+def export_figure(s: Setting) -> Figure:
+    """Everything to CSV through ``kpotui export`` against sqlite3's csv mode."""
+    with sqlite3.connect(s.large_db) as conn:
+        rows = sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES)
+    out = s.work / "export"
+
+    def ours() -> float:
+        shutil.rmtree(out, ignore_errors=True)
+        command = [KPOTUI, "--db", str(s.large_db), "export", "--format", "csv", "-o", str(out)]
+        return run_child(command, s.env).seconds
+
+    def theirs() -> float:
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        script = [".headers on", ".mode csv"]
+        for table in TABLES:
+            script += [f".output {out / table}.csv", f"SELECT * FROM {table};"]
+        return run_child([SQLITE3, str(s.large_db), *script], s.env).seconds
+
+    mine_runs, base_runs = paired(s.runs, ours, theirs)
+    mine, base = median(mine_runs), median(base_runs)
+    figure = Figure("export everything to CSV (rows/s)", rows / mine, "rows/s", "kpotui export")
+    figure.baseline, figure.baseline_name = rows / base, "sqlite3 .mode csv of the same tables"
+    figure.target, figure.met = "≥ 0.33x", (figure.ratio or 0) >= 0.33
+    figure.notes.append(f"{rows:,} rows; kpotui {mine:.1f} s")
+    return figure
+
+
+def tui_memory_figure(s: Setting) -> Figure:
+    """Peak memory after paging through every deliverable: large firm against 1,000."""
+    large, small = paired(
+        s.runs,
+        lambda: _probe("scroll", s.large_db, s).peak_mb,
+        lambda: _probe("scroll", s.small_db, s).peak_mb,
+    )
+    figure = Figure("TUI peak memory, whole table scrolled", median(large), "MB", "tui.py scroll")
+    figure.baseline, figure.baseline_name = median(small), "the same at 1,000 deliverables"
+    figure.target = "≤ 1.2x and ≤ 150 MB"
+    figure.met = (figure.ratio or 0) <= 1.2 and figure.value <= 150
+    return figure
