@@ -289,7 +289,7 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(highlight=False)
     if title:
         console.print(title, style="bold")
     for section in sections:

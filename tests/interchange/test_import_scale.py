@@ -1,0 +1,73 @@
+"""What a large import does beyond a small one: statistics refreshed, progress shown."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kpotui.cli import data
+from kpotui.interchange import importer
+from kpotui.store import open_store
+from tests.interchange.conftest import kpotui
+
+
+def test_sqlite_statistics_are_refreshed_after_a_large_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 40)  # many chunks, whatever the size
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 100)
+    db = str(tmp_path / "big.db")
+    rows = "".join(f"Provider {i:04d},Country {i % 7}\n" for i in range(101))
+    result = kpotui(db, "import", "--kind", "providers", "-", stdin="name,country\n" + rows)
+    assert result.exit_code == 0, result.output
+    assert "providers: 101 added" in result.stdout
+    store = open_store(db)
+    try:
+        with store.read() as conn:
+            analysed = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
+    finally:
+        store.close()
+    assert "provider" in analysed
+
+
+def test_small_imports_leave_statistics_alone(tmp_path: Path) -> None:
+    db = str(tmp_path / "small.db")
+    result = kpotui(db, "import", "--kind", "providers", "-", stdin="name\nOne Ltd\n")
+    assert result.exit_code == 0, result.output
+    store = open_store(db)
+    try:
+        with store.read() as conn:
+            analysed = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
+        assert "provider" not in analysed
+    finally:
+        store.close()
+
+
+def test_progress_is_a_counter_on_a_terminal_after_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    terminal = io.StringIO()
+    monkeypatch.setattr(terminal, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(data.sys, "stderr", terminal)
+    clock = iter([100.0, 100.5, 102.0])
+    monkeypatch.setattr(data.time, "monotonic", lambda: next(clock))
+    progress = data._Progress()
+    progress("deliverables", 5000)  # half a second in: nothing yet
+    assert terminal.getvalue() == ""
+    progress("deliverables", 10000)
+    assert terminal.getvalue().startswith("\rimporting deliverables: 10,000 rows (5,000 rows/s)")
+    progress.close()
+    assert terminal.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    piped = io.StringIO()
+    monkeypatch.setattr(data.sys, "stderr", piped)
+    monkeypatch.setattr(data.time, "monotonic", iter([0.0, 60.0]).__next__)
+    progress = data._Progress()
+    progress("notes", 1_000_000)
+    progress.close()
+    assert piped.getvalue() == ""
