@@ -143,7 +143,9 @@ def test_a_database_path_that_is_a_directory(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [os.urandom(8192), b"SQLite format 3\x00" + b"\xff" * 4080, b"name,city\nx,y\n"]
+    "data",
+    [os.urandom(8192), b"SQLite format 3\x00" + b"\xff" * 4080, b"name,city\nx,y\n"],
+    ids=["random bytes", "a SQLite header then garbage", "a CSV file"],
 )
 def test_a_database_file_that_is_not_a_database(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path / "kpotui.db", data)

@@ -15,10 +15,12 @@ from kpotui.services.errors import ConflictError
 from kpotui.store import open_store
 
 
-def backoff(attempt: int) -> None:
-    """Wait a random moment before retrying, as a well-behaved script does: without it,
-    on PostgreSQL (where readers never queue) every increment costs a dozen conflicts."""
-    time.sleep(random.random() * 0.002 * 2 ** min(attempt, 6))
+def backoff(url: str, attempt: int) -> None:
+    """On PostgreSQL, wait a random moment before retrying, as a well-behaved script does:
+    saves do not queue there, and without it every increment costs a dozen conflicts.
+    SQLite queues writers itself (``BEGIN IMMEDIATE`` and the busy timeout)."""
+    if "://" in url:
+        time.sleep(random.random() * 0.002 * 2 ** min(attempt, 6))
 
 
 def increment(url: str, task_id: int, times: int, busy_timeout_ms: int) -> dict[str, Any]:
@@ -45,7 +47,7 @@ def increment(url: str, task_id: int, times: int, busy_timeout_ms: int) -> dict[
                     break
                 except ConflictError:
                     conflicts += 1
-                    backoff(attempt)
+                    backoff(url, attempt)
                 except OperationalError as exc:
                     failures.append(str(exc.orig))
                     break
