@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, delete, func, insert, select, update
@@ -80,8 +81,12 @@ def from_column_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+@cache
 def record_select(spec: KindSpec) -> Select[Any]:
-    """SELECT of every public field of ``spec``, references joined to their natural key."""
+    """SELECT of every public field of ``spec``, references joined to their natural key.
+
+    Built once per kind (building the joins costs more than running the query); a
+    Select is immutable, so callers add their ``where`` to a copy."""
     table = table_of(spec)
     columns: list[Any] = [table.c[name] for name in META]
     joined: Any = table
