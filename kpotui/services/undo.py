@@ -23,14 +23,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, cast, exists, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+)
 
 from kpotui.models import AuditAction
-from kpotui.services import audit, records
-from kpotui.services.errors import ServiceError, UndoError
-from kpotui.services.fields import KindSpec, kind_spec
+from kpotui.services import audit, bulk, records
+from kpotui.services.errors import ReferencedError, ServiceError, UndoError
+from kpotui.services.fields import KindSpec, kind_spec, referencing
 from kpotui.store import Store
 
 AUDIT = audit.AUDIT
@@ -154,25 +165,60 @@ def preview_undo(store: Store) -> UndoPlan:
         return _plan(conn, audit.current_actor())
 
 
-def _events_newest_first(conn: Connection, plan: UndoPlan) -> Iterator[dict[str, Any]]:
-    """The change's events, newest first, read in chunks (no cursor stays open meanwhile)."""
-    if plan.batch is None:
-        row = conn.execute(select(AUDIT).where(AUDIT.c.id == plan.newest_event)).one()
-        yield dict(row._mapping)
-        return
+def _chunks_newest_first(conn: Connection, plan: UndoPlan) -> Iterator[list[dict[str, Any]]]:
+    """The change's events, newest first, in chunks (no cursor stays open meanwhile)."""
     below = plan.newest_event + 1
     while True:
         chunk = conn.execute(
             select(AUDIT)
-            .where(AUDIT.c.batch == plan.batch, AUDIT.c.id < below)
+            .where(_in_change(AUDIT, {"id": plan.newest_event, "batch": plan.batch}))
+            .where(AUDIT.c.id < below)
             .order_by(AUDIT.c.id.desc())
             .limit(_CHUNK)
         ).all()
         if not chunk:
             return
-        for row in chunk:
-            yield dict(row._mapping)
+        yield [dict(row._mapping) for row in chunk]
         below = chunk[-1].id
+
+
+def _delete_created(
+    conn: Connection, spec: KindSpec, events: list[dict[str, Any]], marker: str
+) -> None:
+    """Delete records the change created, a chunk at a time (an import may hold 100,000):
+    refused while other records reference them, each deletion audited."""
+    ids = [event["record_id"] for event in events]
+    found = bulk.records_by_id(conn, spec, ids)
+    for event in events:
+        if event["record_id"] not in found:
+            raise UndoError(f"cannot undo: {spec.name} {event['key']!r} no longer exists")
+    for other, f in referencing(spec.name):
+        column = records.table_of(other).c[f.column]
+        blocked = conn.execute(select(column).where(column.in_(ids)).limit(1)).scalar()
+        if blocked is not None:
+            label = records.key_text(spec, found[blocked])
+            reasons = " and ".join(records.references_to(conn, spec, blocked))
+            raise ReferencedError(f"cannot delete {spec.name} {label!r}: referenced by {reasons}")
+    table = records.table_of(spec)
+    conn.execute(delete(table).where(table.c.id.in_(ids)))
+    audit.append_many(
+        conn,
+        [
+            {
+                "action": AuditAction.DELETE.value,
+                "kind": spec.name,
+                "record_id": record["id"],
+                "key": records.key_text(spec, record),
+                "changes": {
+                    f.name: [records.plain(f, record[f.name]), None]
+                    for f in spec.fields
+                    if record[f.name] not in (None, [])
+                },
+                "batch": marker,
+            }
+            for record in (found[record_id] for record_id in ids)
+        ],
+    )
 
 
 def _current(conn: Connection, spec: KindSpec, record_id: int) -> records.Record | None:
@@ -182,24 +228,31 @@ def _current(conn: Connection, spec: KindSpec, record_id: int) -> records.Record
 
 
 def _revert(conn: Connection, event: dict[str, Any], marker: str) -> None:
+    """Revert one update or deletion."""
     spec = kind_spec(event["kind"])
     changes: dict[str, list[Any]] = event["changes"]
-    label = f"{spec.name} {event['key']!r}"
+    old = {name: values[0] for name, values in changes.items()}
     if event["action"] == AuditAction.DELETE:
-        old = {name: values[0] for name, values in changes.items()}
         records.create_in(conn, spec, old, batch=marker, reuse_id=event["record_id"])
         return
+    label = f"{spec.name} {event['key']!r}"
     current = _current(conn, spec, event["record_id"])
     if current is None:
         raise UndoError(f"cannot undo: {label} no longer exists; nothing was undone")
-    if event["action"] == AuditAction.CREATE:
-        records.delete_in(conn, spec, current["id"], version=None, batch=marker)
-        return
     for name, (_, new) in changes.items():
         if records.plain(spec.field(name), current[name]) != new:
             raise UndoError(f"cannot undo: {label} {name} was changed since; nothing was undone")
-    old = {name: values[0] for name, values in changes.items()}
     records.update_in(conn, spec, current["id"], old, version=None, batch=marker)
+
+
+def _revert_all(conn: Connection, plan: UndoPlan, marker: str) -> None:
+    for chunk in _chunks_newest_first(conn, plan):
+        for (action, kind), run in groupby(chunk, key=lambda e: (e["action"], e["kind"])):
+            if action == AuditAction.CREATE:
+                _delete_created(conn, kind_spec(kind), list(run), marker)
+            else:
+                for event in run:
+                    _revert(conn, event, marker)
 
 
 def undo_last(store: Store, *, expected: UndoPlan | None = None) -> str:
@@ -215,8 +268,7 @@ def undo_last(store: Store, *, expected: UndoPlan | None = None) -> str:
             raise UndoError(f"your last change is now {plan.description}; look again")
         marker = UNDO_PREFIX + (plan.batch or f"event-{plan.newest_event}")
         try:
-            for event in _events_newest_first(conn, plan):
-                _revert(conn, event, marker)
+            _revert_all(conn, plan, marker)
         except UndoError:
             raise
         except ServiceError as exc:

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import audit, records, undo
+from kpotui.services import audit, listing, records, undo
 from kpotui.services.errors import UndoError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store
@@ -242,3 +242,52 @@ def test_the_command_asks_in_a_terminal(tmp_path: Path) -> None:
         check = open_store(str(path))
         assert records.counts(check)["task"] == expected_tasks
         check.close()
+
+
+def test_undoing_an_import_removes_all_of_it_and_only_it(db_url: str) -> None:
+    from kpotui.store import open_store
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "firm.toml"
+    runner = CliRunner()
+    store = open_store(db_url)
+    factories.provider(store, "Mine before")
+    store.close()
+    imported = runner.invoke(main, ["--db", db_url, "import", str(sample)])
+    assert imported.exit_code == 0, imported.output
+
+    done = runner.invoke(main, ["--db", db_url, "undo", "--yes"])
+
+    assert done.exit_code == 0, done.output
+    assert "providers created" in done.output and "deliverables created" in done.output
+    store = open_store(db_url)
+    assert records.counts(store) == {
+        "provider": 1,
+        "contract": 0,
+        "deliverable": 0,
+        "task": 0,
+        "note": 0,
+        "decision": 0,
+    }
+    assert "creation of provider 'Mine before'" in undo.preview_undo(store).description
+    store.close()
+
+
+def test_undoing_an_import_that_updated_puts_the_old_values_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    from kpotui.store import open_store
+
+    store = open_store(db_url)
+    factories.provider(store, "Meridian", country="India")
+    factories.provider(store, "Northwind")
+    source = tmp_path / "providers.csv"
+    source.write_text("name,country\nMeridian,Peru\nNorthwind,Chile\nNew one,Spain\n")
+    imported = CliRunner().invoke(
+        main, ["--db", db_url, "import", str(source), "--on-conflict", "update"]
+    )
+    assert imported.exit_code == 0, imported.output
+
+    assert "1 provider created, 2 providers updated" in undo.undo_last(store)
+    after = {r["name"]: r["country"] for r in listing.list_all(store, "provider")}
+    assert after == {"Meridian": "India", "Northwind": None}
+    store.close()
