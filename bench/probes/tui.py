@@ -2,7 +2,7 @@
 
     python bench/probes/tui.py dashboard DB      prints "ready" once every figure is drawn
     python bench/probes/tui.py keys DB RUNS      prints seconds per key press as JSON
-    python bench/probes/tui.py scroll DB         pages through every deliverable
+    python bench/probes/tui.py scroll DB         pages through every deliverable (memory)
 
 The app runs headless (``App.run_test``): it lays out and renders every frame as in a
 terminal, only the bytes go nowhere. A frame counts when the compositor has rendered it
@@ -198,9 +198,11 @@ async def scroll_all(db: str) -> None:
     frames, watched = Frames(app), watch_dashboard(app)
     async with app.run_test(size=SIZE) as pilot:
         s = await Session.open(pilot, frames, watched)
-        presses = 0
-        while s.table.cursor_index < s.table.row_count - 1:
-            await s.page_down()
+        presses, table = 0, s.table
+        while table.cursor_index < table.row_count - 1:  # every page fetched and shown
+            was = table.cursor_index
+            send(app, "pagedown")
+            await until(lambda: table.cursor_index != was and quiet(table))  # noqa: B023
             presses += 1
         print(json.dumps({"rows": s.table.row_count, "presses": presses}), flush=True)
 
