@@ -13,7 +13,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -23,7 +22,6 @@ from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
-from kpotui.tui.widgets.nav_bar import NavBar
 
 
 def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
@@ -85,17 +83,6 @@ class KpoApp(App[None]):
             )
         if self._start_keymap:
             self.set_keymap(self._start_keymap)
-        self.call_after_refresh(self._open_database)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
-    def _open_database(self) -> None:
-        """Open the store after the first frame; failing ends the app with a one-line error."""
-        self.session.store()
-        self.call_from_thread(self._database_opened)
-
-    def _database_opened(self) -> None:
-        for bar in self.screen.query(NavBar):
-            bar.update_content()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)

@@ -83,7 +83,7 @@ def _stat(name: str) -> Callable[[Record, RowContext], str]:
 
 COLUMNS: dict[str, list[Col]] = {
     "contract": [
-        plain("code", "Code", 12),
+        plain("code", "Code", 14),
         plain("title", "Title", 34),
         plain("status", "Status", 10),
         plain("end_date", "Ends", 10),
@@ -95,10 +95,10 @@ COLUMNS: dict[str, list[Col]] = {
     ],
     "deliverable": [
         plain("due_date", "Due", 10),
-        Col("when", "When", 10, _when, "right", sort="due_date"),
+        Col("when", "When", 11, _when, "right", sort="due_date"),
         plain("status", "Status", 11),
         plain("title", "Title", 36),
-        plain("contract", "Contract", 12),
+        plain("contract", "Contract", 14),
         plain("quality_score", "Q", 2, "right"),
         plain("submitted_date", "Submitted", 10),
         plain("accepted_date", "Accepted", 10),
@@ -110,7 +110,7 @@ COLUMNS: dict[str, list[Col]] = {
         plain("classification", "Class", 8),
         plain("sourcing", "Sourcing", 10),
         plain("owner", "Owner", 16),
-        plain("contract", "Contract", 12),
+        plain("contract", "Contract", 14),
         amount("in_house_monthly_cost", "In-house/mo", 11),
         amount("outsourced_monthly_cost", "Outsourced/mo", 13),
         plain("knowledge_risk", "Risk", 6),
@@ -144,7 +144,7 @@ COLUMNS: dict[str, list[Col]] = {
     ],
     "decision": [
         plain("date", "Date", 10),
-        plain("contract", "Contract", 12),
+        plain("contract", "Contract", 14),
         plain("summary", "Summary", 44),
         plain("made_by", "Made by", 8),
         Col(

@@ -19,6 +19,14 @@ def money(amount: Decimal | None, currency: str | None = None, *, cents: bool = 
     return f"{currency} {text}" if currency else text
 
 
+def short_money(amount: Decimal) -> str:
+    """Whole units up to a million, then ``1.2 M`` / ``114 M``: for tight cells."""
+    if amount < 1_000_000:
+        return f"{amount:,.0f}"
+    millions = amount / 1_000_000
+    return f"{millions:.1f} M" if millions < 100 else f"{millions:,.0f} M"
+
+
 def day(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 

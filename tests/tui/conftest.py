@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerState
 
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
@@ -60,18 +61,17 @@ def make_app(firm_db: Path) -> Callable[..., KpoApp]:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker has finished and the screen has caught up.
+    """Wait until no worker is pending or running and the screen has caught up.
 
-    Finishing a worker can start another (a table fetches its count, then its page), so
-    this waits until the app stays idle for a moment.
+    Finishing a worker can start another (a table fetches its count, then its page), and
+    an exclusive worker cancels the one it replaces, so this polls until the app stays idle
+    for a few rounds rather than awaiting particular workers.
     """
     app = pilot.app
     idle_rounds = 0
-    for _ in range(200):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        busy = any(worker.is_running for worker in app.workers)
+    for _ in range(1000):
+        await pilot.pause(0.01)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
         idle_rounds = 0 if busy else idle_rounds + 1
         if idle_rounds >= 3:
             return

@@ -19,6 +19,7 @@ from kpotui.services.clock import today
 from kpotui.tui import formatting as fmt
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens.base import KpoScreen
+from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
 from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
 
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from kpotui.services import insights
 
 BAR_WIDTH = 10
+COUNTRIES = 6
+"""Largest country shares named in the spend panel."""
+SHOWN = 50
+"""Most rows a panel lists (a large firm has thousands; the title gives the total)."""
 ON_TIME_TARGET = 0.8
 """On-time rates below this show red."""
 
@@ -34,26 +39,26 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
         "Overdue",
         (
             ("Due", 10, False),
-            ("Late", 5, True),
-            ("Contract", 12, False),
+            ("Late", 6, True),
+            ("Contract", 14, False),
             ("Deliverable", 0, False),
         ),
     ),
     "due-soon": (
         "Due in the next 14 days",
-        (("Due", 10, False), ("In", 5, True), ("Contract", 12, False), ("Deliverable", 0, False)),
+        (("Due", 10, False), ("In", 6, True), ("Contract", 14, False), ("Deliverable", 0, False)),
     ),
     "renewals": (
-        "Contracts ending or renewing inside notice",
-        (("Ends", 10, False), ("Notice by", 10, False), ("Contract", 12, False), ("", 0, False)),
+        "Notice deadlines passed or within 30 days",
+        (("Ends", 10, False), ("Notice by", 10, False), ("Contract", 14, False), ("", 0, False)),
     ),
     "decisions": (
         "Decisions providers took this quarter",
-        (("Date", 10, False), ("Contract", 12, False), ("Undo?", 5, False), ("Summary", 0, False)),
+        (("Date", 10, False), ("Contract", 14, False), ("Undo?", 5, False), ("Summary", 0, False)),
     ),
     "at-risk": (
         "Knowledge retention",
-        (("Outsourced core activity", 0, False), ("Contract", 12, False), ("Why", 17, False)),
+        (("Outsourced core activity", 0, False), ("Contract", 14, False), ("Why", 17, False)),
     ),
     "reliability": (
         "Provider reliability",
@@ -92,6 +97,14 @@ class DashboardScreen(KpoScreen):
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next_panel"),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous panel",
+            id="dashboard.previous_panel",
+            show=False,
+        ),
         Binding("r", "reload", "Reload", id="dashboard.reload"),
     ]
 
@@ -101,7 +114,9 @@ class DashboardScreen(KpoScreen):
         self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="dashboard"):
+        scroll = VerticalScroll(id="dashboard")
+        scroll.can_focus = False  # tab goes from panel to panel; the view follows
+        with scroll:
             yield Static("Loading the figures…", id="headline")
             with Horizontal(id="columns"):
                 with Vertical(classes="column"):
@@ -126,6 +141,7 @@ class DashboardScreen(KpoScreen):
         return panel
 
     def on_mount(self) -> None:
+        self.query_one("#overdue", PanelTable).focus()  # enter opens the most urgent item
         self.call_after_refresh(self._load)  # paint the empty panels first
 
     def on_screen_resume(self) -> None:
@@ -140,8 +156,9 @@ class DashboardScreen(KpoScreen):
     def _load(self) -> None:
         from kpotui.services import insights
 
-        store = self.session.store()
+        store = self.session.store()  # the first screen opens the database (see Session)
         show = self.app.call_from_thread
+        show(self.query_one(NavBar).update_content)  # the database's name is known now
         show(self._show_due, insights.due_work(store, limit=50))
         show(self._show_renewals, insights.renewals(store))
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
@@ -163,10 +180,10 @@ class DashboardScreen(KpoScreen):
 
     def _show_due(self, due: insights.DueWork) -> None:
         style = "bold red" if due.overdue_count else "green"
-        self._figure("overdue", f"[{style}]{due.overdue_count} overdue[/]")
-        self._figure("soon", f"[yellow]{due.due_soon_count}[/] due in 14 days")
-        self._title("overdue", f"Overdue: {due.overdue_count}")
-        self._title("due-soon", f"Due in the next 14 days: {due.due_soon_count}")
+        self._figure("overdue", f"[{style}]{due.overdue_count:,} overdue[/]")
+        self._figure("soon", f"[yellow]{due.due_soon_count:,}[/] due in 14 days")
+        self._title("overdue", f"Overdue: {due.overdue_count:,}")
+        self._title("due-soon", f"Due in the next 14 days: {due.due_soon_count:,}")
         for panel_id, items, style in (
             ("overdue", due.overdue, "bold red"),
             ("due-soon", due.due_soon, "yellow"),
@@ -188,9 +205,10 @@ class DashboardScreen(KpoScreen):
     def _show_renewals(self, found: list[insights.Renewal]) -> None:
         now = today()
         inside = sum(1 for r in found if r.inside_notice(now))
-        self._figure("notice", f"[yellow]{inside}[/] contracts inside notice")
+        self._figure("notice", f"[yellow]{inside:,}[/] contracts inside notice")
+        self._title("renewals", f"Notice deadlines passed or within 30 days: {len(found):,}")
         rows = []
-        for renewal in found:
+        for renewal in found[:SHOWN]:
             passed = renewal.inside_notice(now)
             what = "auto-renews" if renewal.auto_renew else "ends"
             cells = [
@@ -203,9 +221,11 @@ class DashboardScreen(KpoScreen):
         self._fill("renewals", rows)
 
     def _show_decisions(self, log: insights.DecisionLog) -> None:
-        summary = f"{log.total} provider decisions this quarter ({log.irreversible} irreversible)"
+        summary = (
+            f"{log.total:,} provider decisions this quarter ({log.irreversible:,} irreversible)"
+        )
         self._figure("decisions", summary)
-        self._title("decisions", f"Provider decisions this quarter: {log.total}")
+        self._title("decisions", f"Provider decisions this quarter: {log.total:,}")
         rows = [
             (
                 f"decision:{item.id}",
@@ -222,11 +242,11 @@ class DashboardScreen(KpoScreen):
 
     def _show_retention(self, kept: insights.Retention) -> None:
         style = "bold red" if kept.at_risk else "green"
-        self._figure("risk", f"[{style}]{len(kept.at_risk)}[/] core activities at risk")
+        self._figure("risk", f"[{style}]{len(kept.at_risk):,}[/] core activities at risk")
         self.query_one("#panel-at-risk .panel-summary", Static).update(
-            f"{kept.covered} of {kept.outsourced} outsourced activities have an internal owner "
-            f"and a fresh note ({kept.with_owner} with an owner, {kept.with_fresh_note} with a "
-            "fresh note). At risk:"
+            f"{kept.covered:,} of {kept.outsourced:,} outsourced activities have an internal "
+            f"owner and a fresh note ({kept.with_owner:,} with an owner, "
+            f"{kept.with_fresh_note:,} with a fresh note). At risk:"
         )
         rows = [
             (
@@ -237,13 +257,17 @@ class DashboardScreen(KpoScreen):
                     cell(", ".join(risk.reasons), style="yellow"),
                 ],
             )
-            for risk in kept.at_risk
+            for risk in kept.at_risk[:SHOWN]
         ]
         self._fill("at-risk", rows)
 
     def _show_reliability(self, found: list[insights.Reliability]) -> None:
+        """Least on time first (no delivery yet: last), at most ``SHOWN``."""
+        ranked = sorted(found, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0))
+        if len(ranked) > SHOWN:
+            self._title("reliability", f"Provider reliability: {SHOWN} least on time")
         rows = []
-        for r in found:
+        for r in ranked[:SHOWN]:
             rate = r.on_time_rate
             late = rate is not None and rate < ON_TIME_TARGET
             cells = [
@@ -259,8 +283,10 @@ class DashboardScreen(KpoScreen):
 
     def _show_spend(self, shares: tuple[list[insights.Share], list[insights.Share]]) -> None:
         by_provider, by_country = shares
+        if len(by_provider) > SHOWN:
+            self._title("spend", f"Spend by provider: the {SHOWN} largest")
         rows = []
-        for share in by_provider:
+        for share in sorted(by_provider, key=lambda s: -s.share)[:SHOWN]:
             filled = round(share.share * BAR_WIDTH)
             cells = [
                 cell(share.name),
@@ -272,7 +298,8 @@ class DashboardScreen(KpoScreen):
             rows.append((f"spend:{share.currency}:{share.name}", cells))
         self._fill("spend", rows)
         countries = "; ".join(
-            f"{s.name} {fmt.percent(s.share)} of {s.currency}" for s in by_country
+            f"{s.name} {fmt.percent(s.share)} of {s.currency}"
+            for s in sorted(by_country, key=lambda s: -s.share)[:COUNTRIES]
         )
         self.query_one("#panel-spend .panel-summary", Static).update(
             f"Share of each currency's spend, by provider; by country: {countries or fmt.NONE}"

@@ -1,15 +1,17 @@
-"""A small table for a dashboard panel: one flexible column takes the width the others
-leave, so the table fits its panel at 80 columns and at 200 without a horizontal scroll."""
+"""A small table for a dashboard panel: flexible columns share the width the others leave,
+so the table fits its panel at 80 columns and at 200 without a horizontal scroll."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 ColumnSpec = tuple[str, int, bool]
-"""Label, width (0: takes what is left), right-aligned."""
+"""Label, width (0: a share of what the others leave), right-aligned."""
 
 MIN_FLEXIBLE = 8
 SCROLLBAR = 1
@@ -26,14 +28,30 @@ def cell(text: str, right: bool = False, style: str = "") -> Text:
 class PanelTable(DataTable[Text]):
     """Rows keyed by what they open (``"contract:7"``); ``set_rows`` replaces them."""
 
-    def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
-        super().__init__(cursor_type="row", id=id)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="panel.open"),
+    ]
+
+    def __init__(
+        self,
+        columns: Sequence[ColumnSpec],
+        *,
+        cursor_type: Literal["row", "cell"] = "row",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(cursor_type=cursor_type, show_cursor=False, id=id)
         self.spec = tuple(columns)
         self._rows: list[tuple[str, list[Text]]] = []
         self._laid_out_for = -1
 
     def on_mount(self) -> None:
         self._lay_out()
+
+    def on_focus(self) -> None:
+        self.show_cursor = True  # only the panel in use marks a row
+
+    def on_blur(self) -> None:
+        self.show_cursor = False
 
     def on_resize(self) -> None:
         if self.size.width != self._laid_out_for:
@@ -47,12 +65,14 @@ class PanelTable(DataTable[Text]):
         """Rebuild columns for the current width, then the rows, keeping the cursor row."""
         self._laid_out_for = self.size.width
         fixed = sum(width for _, width, _ in self.spec) + 2 * self.cell_padding * len(self.spec)
-        flexible = max(MIN_FLEXIBLE, self.size.width - fixed - SCROLLBAR)
-        cursor = self.cursor_row
+        shares = sum(1 for _, width, _ in self.spec if not width) or 1
+        flexible = max(MIN_FLEXIBLE, (self.size.width - fixed - SCROLLBAR) // shares)
+        cursor = self.cursor_coordinate
         self.clear(columns=True)
         for label, width, right in self.spec:
             self.add_column(cell(label, right), width=width or flexible)
         for key, cells in self._rows:
             self.add_row(*cells, key=key)
         if self._rows:
-            self.move_cursor(row=min(cursor, len(self._rows) - 1), animate=False)
+            row = min(cursor.row, len(self._rows) - 1)
+            self.move_cursor(row=row, column=cursor.column, animate=False)

@@ -15,9 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kpotui.tui import formatting as fmt
+from kpotui.tui.widgets.panel_table import PanelTable
+from kpotui.tui.widgets.panel_table import cell as cell_text
 
 if TYPE_CHECKING:
     from kpotui.services.insights import MatrixCell
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 ROWS = ("core", "non-core")
 COLUMNS = ("in-house", "outsourced")
 """Outsourced includes hybrid: both hand knowledge to a provider."""
+NOTHING = (0, Decimal(), Decimal())
 
 
 class SourcingMatrix(Vertical):
@@ -39,40 +42,37 @@ class SourcingMatrix(Vertical):
             self.sourcing = sourcing
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(cursor_type="cell", zebra_stripes=False)
-        table.add_column("", width=8)
-        table.add_column("In-house", width=19)
-        table.add_column("Outsourced, hybrid", width=20)
-        yield table
+        columns = [("", 8, False), ("In-house", 0, False), ("Outsourced, hybrid", 0, False)]
+        yield PanelTable(columns, cursor_type="cell")
         yield Static(classes="matrix-summary")
 
     def show(self, cells: Sequence[MatrixCell]) -> None:
         """Fill in the figures from ``insights.sourcing_matrix``."""
-        table = self.query_one(DataTable)
-        table.clear()
         totals: dict[tuple[str, str], tuple[int, Decimal, Decimal]] = {}
         for cell in cells:
             column = "in-house" if cell.sourcing == "in-house" else "outsourced"
-            count, inside, outside = totals.get(
-                (cell.classification, column), (0, Decimal(), Decimal())
-            )
+            count, inside, outside = totals.get((cell.classification, column), NOTHING)
             totals[(cell.classification, column)] = (
                 count + cell.count,
                 inside + cell.in_house_monthly_cost,
                 outside + cell.outsourced_monthly_cost,
             )
+        rows = []
         for row in ROWS:
-            count_in, cost_in, _ = totals.get((row, "in-house"), (0, Decimal(), Decimal()))
-            count_out, _, cost_out = totals.get((row, "outsourced"), (0, Decimal(), Decimal()))
+            count_in, cost_in, _ = totals.get((row, "in-house"), NOTHING)
+            count_out, _, cost_out = totals.get((row, "outsourced"), NOTHING)
             mark_in = " ↓" if row == "non-core" and count_in else ""
             mark_out = " ⚠" if row == "core" and count_out else ""
-            table.add_row(
-                row.capitalize(),
-                f"{count_in:>2} · {fmt.money(cost_in, cents=False)}/mo{mark_in}",
-                f"{count_out:>2} · {fmt.money(cost_out, cents=False)}/mo{mark_out}",
-                key=row,
-            )
-        _, would_be, paid = self._sum(totals, "outsourced")
+            cells_shown = [
+                cell_text(row.capitalize()),
+                cell_text(f"{count_in:,} · {fmt.short_money(cost_in)}/mo{mark_in}"),
+                cell_text(f"{count_out:,} · {fmt.short_money(cost_out)}/mo{mark_out}"),
+            ]
+            rows.append((row, cells_shown))
+        self.query_one(PanelTable).set_rows(rows)
+        outsourced = [totals.get((row, "outsourced"), NOTHING) for row in ROWS]
+        would_be = sum((in_house for _, in_house, _ in outsourced), Decimal())
+        paid = sum((cost for _, _, cost in outsourced), Decimal())
         saving = would_be - paid
         verb = "saves" if saving >= 0 else "costs"
         self.query_one(".matrix-summary", Static).update(
@@ -81,19 +81,8 @@ class SourcingMatrix(Vertical):
             "/mo). ⚠ core outsourced: a strategic risk; ↓ non-core in-house: a possible saving."
         )
 
-    @staticmethod
-    def _sum(
-        totals: dict[tuple[str, str], tuple[int, Decimal, Decimal]], column: str
-    ) -> tuple[int, Decimal, Decimal]:
-        parts = [totals.get((row, column), (0, Decimal(), Decimal())) for row in ROWS]
-        return (
-            sum(p[0] for p in parts),
-            sum((p[1] for p in parts), Decimal()),
-            sum((p[2] for p in parts), Decimal()),
-        )
-
-    @on(DataTable.CellSelected)
-    def _chosen(self, event: DataTable.CellSelected) -> None:
+    @on(PanelTable.CellSelected)
+    def _chosen(self, event: PanelTable.CellSelected) -> None:
         event.stop()
         row = ROWS[event.coordinate.row]
         sourcing = None if event.coordinate.column == 0 else COLUMNS[event.coordinate.column - 1]
