@@ -25,7 +25,11 @@ def current_actor() -> str:
 
         return pwd.getpwuid(os.geteuid()).pw_name
     except (ImportError, KeyError):  # no password database entry (or not a Unix system)
+        pass
+    try:
         return getpass.getuser()
+    except (KeyError, OSError):  # no entry and no login variables either
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def append(
