@@ -241,7 +241,7 @@ def import_sources(
     summary = ImportSummary(dry_run=dry_run)
     read = 0
     try:
-        with store.write() as conn:
+        with store.write() as conn, bulk.large_page_cache(conn):
             run = _Import(conn, on_conflict, problems)
             for spec in KINDS.values():
                 holding = [source for source in sources if spec.name in source.kinds]

@@ -11,10 +11,12 @@ helpers take values that are already clean and run inside the caller's write tra
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
@@ -28,6 +30,8 @@ from kpotui.services.records import (
     table_of,
 )
 
+BULK_CACHE_KIB = 64 * 1024
+"""SQLite page cache during a bulk write (see :func:`large_page_cache`)."""
 IN_LIST_SIZE = 1000
 """Values per ``IN (...)`` list: far below every driver's bound-parameter limit."""
 
@@ -218,6 +222,26 @@ def update_records(
             for current, changed, _ in changes
         ],
     )
+
+
+@contextmanager
+def large_page_cache(conn: Connection) -> Iterator[None]:
+    """Give SQLite a larger page cache for one bulk write, then restore it.
+
+    A big transaction's dirty pages otherwise spill to the WAL and are read back one by
+    one: importing 20,000 notes (full-text index included) spent most of its time in
+    system calls with the default 2 MiB, and ~2% with this. The cache grows only as used.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(DBAPIError):  # never hide the error that ended the import
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def analyze(conn: Connection) -> None:

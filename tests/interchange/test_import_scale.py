@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from kpotui.cli import data
 from kpotui.interchange import importer
+from kpotui.services import bulk
 from kpotui.store import open_store
 from tests.interchange.conftest import kpotui
 
@@ -71,3 +72,19 @@ def test_no_progress_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     progress("notes", 1_000_000)
     progress.close()
     assert piped.getvalue() == ""
+
+
+def test_the_larger_page_cache_lasts_for_the_bulk_write_only(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "cache.db"))
+    try:
+        with store.write() as conn:
+            cache_size = "PRAGMA cache_size"
+            default = conn.exec_driver_sql(cache_size).scalar()
+            with bulk.large_page_cache(conn):
+                assert conn.exec_driver_sql(cache_size).scalar() == -bulk.BULK_CACHE_KIB
+            assert conn.exec_driver_sql(cache_size).scalar() == default
+            with pytest.raises(ZeroDivisionError), bulk.large_page_cache(conn):
+                print(1 / 0)
+            assert conn.exec_driver_sql(cache_size).scalar() == default
+    finally:
+        store.close()
