@@ -24,6 +24,14 @@ from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
 
 
+def help_order(binding_id: str) -> int:
+    """Where a key goes on the help screen: the screen's own keys first, then the table's,
+    the app's, and Textual's (no id) last."""
+    if not binding_id:
+        return 3
+    return {"table": 1, "app": 2}.get(binding_id.split(".")[0], 0)
+
+
 def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
     """A factory that imports the screen's module only when the screen is first shown."""
 
@@ -131,6 +139,7 @@ class KpoApp(App[None]):
                 keys.append((key, f"Go to {labels[binding.action]}", binding.id or ""))
             elif binding.description and not binding.system:
                 keys.append((self.get_key_display(binding), binding.description, binding.id or ""))
+        keys.sort(key=lambda row: help_order(row[2]))
         label = next((s.label for s in MAIN_SCREENS if s.mode == self.current_mode), "")
         titles = screen.query(".detail-title")
         title = str(titles.first().render()) if titles else label
@@ -143,13 +152,13 @@ class KpoApp(App[None]):
             yield SystemCommand(
                 f"Go to {main.label}", f"screen {main.key}", partial(self.switch_mode, main.mode)
             )
+        seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if (
-                binding.description
-                and not binding.system
-                and not binding.action.startswith("switch_mode")
-            ):
+            if not binding.id or binding.action.startswith("switch_mode"):
+                continue  # Textual's own keys; the screens are offered above
+            if binding.description and binding.description not in seen:
+                seen.add(binding.description)
                 yield SystemCommand(
                     binding.description,
                     f"key {self.get_key_display(binding)}",

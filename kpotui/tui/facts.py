@@ -1,7 +1,8 @@
 """What a record's fields imply, shown above them on its overview (worked out in a worker).
 
-A contract's notice deadline and saving against in-house; a provider's reliability, spend
-and how old its certificates and security review are; whether a note is past its review.
+A contract's notice deadline and saving against in-house; a deliverable's provider and
+lateness; a provider's reliability, spend and how old its certificates and security
+review are; whether a note is past its review.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from kpotui.services import insights
+from kpotui.services import insights, records
 from kpotui.services.clock import today
 from kpotui.tui import formatting as fmt
 
@@ -68,6 +69,16 @@ def provider_facts(store: Store, record: Record) -> Facts:
     return facts
 
 
+def deliverable_facts(store: Store, record: Record) -> Facts:
+    contract = records.find(store, "contract", {"code": record["contract"]})
+    facts: Facts = [("Provider", contract["provider"])] if contract else []
+    if record["status"] in insights.OPEN_DELIVERABLE:
+        due = record["due_date"]
+        late = (today() - due).days
+        facts.append(("⚑ Overdue" if late > 0 else "Due", fmt.lateness(due, today())))
+    return facts
+
+
 def note_facts(store: Store, record: Record) -> Facts:
     review_by = record["review_by"]
     if review_by is not None and review_by < today():
@@ -77,6 +88,7 @@ def note_facts(store: Store, record: Record) -> Facts:
 
 FACTS: dict[str, Callable[[Store, Record], Facts]] = {
     "contract": contract_facts,
+    "deliverable": deliverable_facts,
     "provider": provider_facts,
     "note": note_facts,
 }

@@ -74,8 +74,8 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
                 yield Input(today().isoformat(), compact=True, id="mark-date")
             yield Static(id="mark-score")
             yield Static(
-                "s submitted · a accepted · r rework · i in progress · p planned · c cancelled\n"
-                "then 1-5 for the quality score · enter saves · tab to change the date",
+                "A letter sets the status; after accepted or rework, 1-5 gives the quality "
+                "and saves. Enter saves as shown; tab reaches the date.",
                 classes="form-hint",
             )
         yield Footer()
@@ -87,18 +87,18 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
         statuses = [
             self._chip(f"{key} {status}", status == self.status) for key, status in STATUSES.items()
         ]
-        scores = [self._chip(str(score), score == self.score) for score in range(1, 6)]
+        scores = [self._chip(f" {score} ", score == self.score) for score in range(1, 6)]
         hint = "" if self.status in SCORED else "   (for accepted or rework)"
         self.query_one("#mark-status", Static).update(
-            Content.assemble("Status   ", Content(" ").join(statuses))
+            Content.assemble("Status  ", Content(" ").join(statuses))
         )
         self.query_one("#mark-score", Static).update(
-            Content.assemble("Quality  ", Content(" ").join(scores), hint)
+            Content.assemble("Quality ", Content(" ").join(scores), hint)
         )
 
     @staticmethod
     def _chip(text: str, chosen: bool) -> Content:
-        return Content.styled(f" {text} ", "reverse bold" if chosen else "")
+        return Content.styled(text, "reverse bold" if chosen else "")
 
     def action_status(self, status: str) -> None:
         self.status = status

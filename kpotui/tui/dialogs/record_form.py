@@ -74,7 +74,10 @@ class RecordForm(ModalScreen[Record | None]):
 
     def on_mount(self) -> None:
         self._initial = self._raw()
-        self.query(FieldRow).first().editor.focus()
+        rows = list(self.query(FieldRow))
+        if self.record is None:  # a new record: start at the first field not prefilled
+            rows = [row for row in rows if row.raw() in ("", None)] or rows
+        rows[0].editor.focus()
 
     def _rows(self) -> dict[str, FieldRow]:
         return {row.spec.name: row for row in self.query(FieldRow)}

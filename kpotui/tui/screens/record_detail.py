@@ -136,7 +136,7 @@ class RecordDetailScreen(EditingScreen):
 
     def subtitle(self, record: Record) -> str:
         """Text after the key in the title line."""
-        title = record.get("title") if self.spec.name != "note" else None
+        title = record.get("title") if "title" not in self.spec.key else None
         return f" · {title}" if title else ""
 
     @staticmethod

@@ -27,7 +27,7 @@ class RecordList(Vertical):
     """Filter with ``/``, sort with ``s`` / ``S`` (the screen binds them), ``enter`` opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close_filter", "Clear filter", id="list.clear_filter"),
+        Binding("escape", "close_filter", "Clear filter", id="list.clear_filter", show=False),
     ]
 
     def __init__(self, source: RecordSource, *, id: str | None = None) -> None:
@@ -128,7 +128,7 @@ class RecordList(Vertical):
             counted = f"{self._count:,} {one if self._count == 1 else many}"
         parts = [counted]
         if query.filter:
-            parts.append(f"matching “{query.filter}”")
+            parts.append(f"matching “{query.filter}” (escape clears)")
         column = next((c for c in self.source.columns if c.key == query.sort), None)
         if column is not None:
             parts.append(f"sorted by {column.label} {'▼' if query.descending else '▲'}")
