@@ -31,6 +31,7 @@ class RecordSource:
         self.columns: Sequence[Col] = [c for c in COLUMNS[kind] if c.key != hide]
         self._sort_fields = {c.key: c.sort for c in self.columns}
         self._context = RowContext(today())
+        self._extra: Mapping[str, Any] | None = None
 
     def sort_field(self, query: Query) -> str | None:
         """The field ``query`` sorts by (None: the kind's default order)."""
@@ -44,10 +45,15 @@ class RecordSource:
             "descending": query.descending if sort else None,
         }
 
+    def forget_extras(self) -> None:
+        """The data changed: work the per-kind figures out again on the next count."""
+        self._extra = None
+
     def count(self, query: Query) -> int:
         store = self.session.store()
-        extra: Mapping[str, Any] = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
-        self._context = RowContext(today(), extra)
+        if self._extra is None:  # once per load, not per key typed in the filter
+            self._extra = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
+        self._context = RowContext(today(), self._extra)
         return listing.count(store, self.kind, replace(self.base, text=query.filter))
 
     def page(

@@ -117,6 +117,7 @@ class RecordList(Vertical):
 
     def reload(self) -> None:
         """Fetch again (the data changed), keeping the cursor where it was."""
+        self.source.forget_extras()
         self.table.refresh_data()
 
     def _show_status(self) -> None:
