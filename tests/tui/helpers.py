@@ -63,7 +63,7 @@ async def focus_field(pilot: Pilot[None], name: str) -> None:
 
 
 async def type_in(pilot: Pilot[None], name: str, text: str) -> None:
-    """Replace what field ``name`` holds by typing ``text`` into it."""
+    """Replace what field ``name`` holds by typing ``text`` (in a text area: its last line)."""
     await focus_field(pilot, name)
     await pilot.press("end", "ctrl+u", *text)
 

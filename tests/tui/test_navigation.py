@@ -37,6 +37,16 @@ async def test_each_of_the_seven_screens_is_one_key_away(make_app: Callable[...,
             assert f" {key} {label} " in str(app.screen.query_one(NavBar).render())
 
 
+async def test_a_click_on_the_top_bar_switches_screens(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tabs = str(app.screen.query_one(NavBar).render())
+        await pilot.click(NavBar, offset=(tabs.index("6 Providers") + 2, 0))
+        await settle(pilot)
+        assert app.current_mode == "providers"
+
+
 async def test_escape_goes_back_from_a_record_to_its_list(make_app: Callable[..., KpoApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,9 +6,12 @@ import re
 import tomllib
 from collections.abc import Callable
 
+from textual.widgets import Markdown, TextArea
+
 from kpotui.tui.app import KpoApp
+from kpotui.tui.dialogs.record_form import RecordForm
 from tests.tui.conftest import settle
-from tests.tui.helpers import column_values, table
+from tests.tui.helpers import column_values, screen_text, table, type_in
 from tests.tui.sample_firm import SAMPLE
 
 
@@ -50,3 +53,26 @@ async def test_every_word_must_match(make_app: Callable[..., KpoApp]) -> None:
         await pilot.press("slash", *"respond screen", "enter")
         await settle(pilot)
         assert set(await column_values(pilot, "title")) == both
+
+
+async def test_the_note_form_previews_its_markdown(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        preview = form.query_one(".preview", Markdown)
+        editor = form.query_one("#field-body", TextArea)
+        assert not preview.display and editor.display
+        await type_in(pilot, "body", "# Fresh start\n\nOnly **this** now.")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert preview.display and not editor.display
+        assert "Fresh start" in screen_text(app)
+        await pilot.press("ctrl+o")
+        assert editor.display and not preview.display
