@@ -34,51 +34,45 @@ SHOWN = 50
 ON_TIME_TARGET = 0.8
 """On-time rates below this show red."""
 
+
+def left(label: str, width: int = 0) -> ColumnSpec:
+    """A column of text; width 0 takes what the others leave."""
+    return (label, width, False)
+
+
+def right(label: str, width: int) -> ColumnSpec:
+    """A column of figures, right-aligned."""
+    return (label, width, True)
+
+
+CONTRACT = left("Contract", 14)
+FIGURES = (("Done", 4), ("On time", 7), ("Quality", 7), ("Rework", 6), ("Late", 4))
+"""The reliability panel's columns after the provider."""
 TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
-    "overdue": (
-        "Overdue",
-        (
-            ("Due", 10, False),
-            ("Late", 6, True),
-            ("Contract", 14, False),
-            ("Deliverable", 0, False),
-        ),
-    ),
+    "overdue": ("Overdue", (left("Due", 10), right("Late", 6), CONTRACT, left("Deliverable"))),
     "due-soon": (
         "Due in the next 14 days",
-        (("Due", 10, False), ("In", 6, True), ("Contract", 14, False), ("Deliverable", 0, False)),
+        (left("Due", 10), right("In", 6), CONTRACT, left("Deliverable")),
     ),
     "renewals": (
         "Notice deadlines passed or within 30 days",
-        (("Ends", 10, False), ("Notice by", 10, False), ("Contract", 14, False), ("", 0, False)),
+        (left("Ends", 10), left("Notice by", 10), CONTRACT, left("")),
     ),
     "decisions": (
         "Decisions providers took this quarter",
-        (("Date", 10, False), ("Contract", 14, False), ("Undo?", 5, False), ("Summary", 0, False)),
+        (left("Date", 10), CONTRACT, left("Undo?", 5), left("Summary")),
     ),
     "at-risk": (
         "Knowledge retention",
-        (("Outsourced core activity", 0, False), ("Contract", 14, False), ("Why", 17, False)),
+        (left("Outsourced core activity"), CONTRACT, left("Why", 17)),
     ),
     "reliability": (
         "Provider reliability",
-        (
-            ("Provider", 0, False),
-            ("Done", 4, True),
-            ("On time", 7, True),
-            ("Quality", 7, True),
-            ("Rework", 6, True),
-            ("Late", 4, True),
-        ),
+        (left("Provider"), *(right(name, width) for name, width in FIGURES)),
     ),
     "spend": (
         "Spend by provider",
-        (
-            ("Provider", 0, False),
-            ("", BAR_WIDTH, False),
-            ("Share", 5, True),
-            ("Value", 13, True),
-        ),
+        (left("Provider"), left("", BAR_WIDTH), right("Share", 5), right("Value", 13)),
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
