@@ -93,9 +93,8 @@ class _Import:
 
     def run_kind(self, spec: KindSpec, chunks: Iterable[list[Row]], counts: KindCounts) -> int:
         """Import every chunk of one kind; returns the rows read."""
-        watermark = bulk.max_id(self.conn, spec)
-        seen: set[tuple[Any, ...]] = set()
-        """Keys of this import so far: a key given twice is an error whatever the policy."""
+        watermark = bulk.max_id(self.conn, spec)  # records above it were added by this import
+        seen: set[tuple[Any, ...]] = set()  # keys so far: one given twice is always an error
         defaults = {f.name: [] if f.type is FieldType.LIST else f.default for f in spec.fields}
         cache = ValueCache()
         read = 0
