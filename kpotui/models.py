@@ -18,7 +18,7 @@ import datetime as dt
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -121,6 +121,11 @@ class AuditAction(StrEnum):
     DELETE = "delete"
 
 
+MONEY = BigInteger().with_variant(Integer(), "sqlite")
+"""Minor units need 64 bits: PostgreSQL's INTEGER stops at 21,474,836.47. SQLite's
+INTEGER is 64-bit already, so it keeps that name there."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -173,9 +178,9 @@ class Contract(Tracked, table=True):
     end_date: dt.date | None = None
     engagement_model: str | None = None
     billing_model: str | None = None
-    value_minor: int | None = None
+    value_minor: int | None = Field(default=None, sa_type=MONEY)
     currency: str = Field(nullable=False)
-    in_house_estimate_minor: int | None = None
+    in_house_estimate_minor: int | None = Field(default=None, sa_type=MONEY)
     notice_days: int | None = None
     auto_renew: bool = Field(default=False, nullable=False)
     data_sensitivity: str | None = None
@@ -208,7 +213,7 @@ class Deliverable(Tracked, table=True):
     submitted_date: dt.date | None = None
     accepted_date: dt.date | None = None
     quality_score: int | None = None
-    amount_minor: int | None = None
+    amount_minor: int | None = Field(default=None, sa_type=MONEY)
     reviewer: str | None = None
     description: str | None = Field(default=None, sa_type=Text)
 
@@ -241,8 +246,8 @@ class Task(Tracked, table=True):
     contract_id: int | None = Field(default=None, foreign_key="contract.id")
     owner: str | None = None
     hours_per_month: float | None = None
-    in_house_monthly_cost_minor: int | None = None
-    outsourced_monthly_cost_minor: int | None = None
+    in_house_monthly_cost_minor: int | None = Field(default=None, sa_type=MONEY)
+    outsourced_monthly_cost_minor: int | None = Field(default=None, sa_type=MONEY)
     knowledge_risk: str | None = None
     notes: str | None = Field(default=None, sa_type=Text)
 

@@ -224,3 +224,11 @@ def test_default_currency_comes_from_config(store: Store) -> None:
 def test_text_with_nul_or_absurd_length_is_refused(store: Store) -> None:
     assert "NUL" in refused(lambda: make.provider(store, "Bad\x00name"))["name"]
     assert "too long" in refused(lambda: make.provider(store, "x" * 1_000_000))["name"]
+
+
+def test_large_amounts_fit_on_every_backend(store: Store) -> None:
+    make.provider(store)
+    created = make.contract(store, value="9999999999999.99", in_house_estimate="21474836.48")
+    stored = records.get(store, "contract", created["id"])
+    assert stored["value"] == Decimal("9999999999999.99")
+    assert stored["in_house_estimate"] == Decimal("21474836.48")
