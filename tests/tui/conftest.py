@@ -47,6 +47,7 @@ def firm_db(sample_template: Path, tmp_path: Path) -> Path:
     """A private copy of the sample firm for one test (named firm.db: it shows in the app)."""
     path = tmp_path / "firm.db"
     shutil.copyfile(sample_template, path)
+    path.chmod(0o600)  # as kpotui makes it; a copy under umask 022 would warn in every test
     return path
 
 
