@@ -64,16 +64,19 @@ class KpoApp(App[None]):
             )
             for s in MAIN_SCREENS
         ),
+        Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
-    """The footer shows the seven screen keys as one ``1-7``; the top bar names each."""
+    """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
+    stays off the footer (no room at 80 columns): help and the palette list it."""
 
     def __init__(
         self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
     ) -> None:
         super().__init__()
         self.session = session
+        session.on_warning = self._warn
         self._start_theme = theme
         self._start_keymap = dict(keymap or {})
         self.screen_keys = {
@@ -91,6 +94,10 @@ class KpoApp(App[None]):
             )
         if self._start_keymap:
             self.set_keymap(self._start_keymap)
+
+    def _warn(self, message: str) -> None:
+        """A warning about the database, e.g. a file others can read (from any thread)."""
+        self.notify(message, title="Warning", severity="warning", timeout=15)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)
@@ -144,6 +151,11 @@ class KpoApp(App[None]):
         titles = screen.query(".detail-title")
         title = str(titles.first().render()) if titles else label
         self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
+
+    def action_undo(self) -> None:
+        from kpotui.tui.undo import start_undo
+
+        start_undo(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""

@@ -8,6 +8,7 @@ through :meth:`Session.store` and the services.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -36,6 +37,8 @@ class Session:
         """Short name of the database for the top bar; known for sure once opened."""
         self.open_error: str | None = None
         """Why the database could not be opened, once that has happened."""
+        self.on_warning: Callable[[str], None] | None = None
+        """Told each warning of the store once it is open (from the opening thread)."""
         self._store: Store | None = None
         self._lock = threading.Lock()
 
@@ -60,6 +63,9 @@ class Session:
             self.open_error = f"{where}{exc.strerror or exc}"
             raise CannotOpen(self.open_error) from exc
         self.label = store.path.name if store.path is not None else store.display_name
+        for warning in store.warnings:
+            if self.on_warning is not None:
+                self.on_warning(warning)
         return store
 
     def close(self) -> None:
