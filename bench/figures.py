@@ -71,6 +71,7 @@ def help_figure(s: Setting) -> Figure:
         lambda: run_child(bare, s.env).seconds,
     )
     figure = Figure("`kpotui --help`", median(ours), "s", "kpotui --help", median(base))
+    figure.command += " / python bench/probes/bare_click.py --help"
     figure.baseline_name = "bare click app, one command"
     figure.target, figure.met = "≤ 1.25x", (figure.ratio or 0) <= 1.25
     return figure
@@ -85,7 +86,8 @@ def first_frame_figure(s: Setting) -> Figure:
         lambda: first_frame(ours, b"Dashboard", s.env),
         lambda: first_frame(base, b"one Static", s.env),
     )
-    figure = Figure("TUI first frame", median(mine), "s", " ".join(ours[:2]) + " LARGE.db")
+    command = "kpotui --db bench/data/large.db / python bench/probes/static_app.py"
+    figure = Figure("TUI first frame", median(mine), "s", command)
     figure.baseline, figure.baseline_name = median(theirs), "Textual app showing one Static"
     figure.target, figure.met = "≤ 1.5x", (figure.ratio or 0) <= 1.5
     figure.notes.append("process start to the first screen's text written to a 120x40 pty")
@@ -104,7 +106,8 @@ def dashboard_figure(s: Setting) -> Figure:
         lambda: _probe("dashboard", s.large_db, s).seconds,
         lambda: _probe("dashboard", s.small_db, s).seconds,
     )
-    figure = Figure("TUI dashboard, all figures", median(large), "s", "probes/tui.py dashboard")
+    command = "python bench/probes/tui.py dashboard bench/data/{large,small}.db"
+    figure = Figure("TUI dashboard, all figures", median(large), "s", command)
     figure.baseline, figure.baseline_name = median(small), "the same at 1,000 deliverables"
     figure.target = "≤ 1.2x and ≤ 1.0 s"
     figure.met = (figure.ratio or 0) <= 1.2 and figure.value <= 1.0
@@ -117,7 +120,8 @@ def keystroke_figures(s: Setting) -> list[Figure]:
     figures = []
     for key, label in (("pagedown", "PageDown"), ("end", "End"), ("filter", "filter 'a'")):
         times = found[key]
-        figure = Figure(f"key to frame: {label}", median(times), "s", f"probes/tui.py keys ({key})")
+        command = f"python bench/probes/tui.py keys bench/data/large.db {s.runs} ({key})"
+        figure = Figure(f"key to frame: {label}", median(times), "s", command)
         figure.target, figure.met = "≤ 50 ms median", figure.value <= 0.050
         figure.notes.append(
             f"{len(times)} presses on {found['rows']:,} rows, max {_ms(max(times))}"
@@ -159,7 +163,9 @@ def insight_figures(s: Setting) -> list[Figure]:
         times.clear()
     totals = repeat(s.runs, all_of_them)
     store.close()
-    figure = Figure("all dashboard insight queries", median(totals), "s", "insights.* x7")
+    command = "due_work, renewals, provider_decisions, sourcing_matrix, retention, reliability, "
+    command += "concentration (as the dashboard calls them), in bench/run.py"
+    figure = Figure("all dashboard insight queries", median(totals), "s", command)
     figure.target, figure.met = "≤ 50 ms", figure.value <= 0.050
     figure.notes += [f"{name} {_ms(median(times))}" for name, times in each.items()]
     return [figure]
@@ -186,11 +192,14 @@ def import_figures(s: Setting) -> list[Figure]:
 
     mine, theirs = paired(s.runs, kpotui_import, sqlite_import)
     ours = median(mine)
-    speed = Figure("import 200k deliverables (rows/s)", rows / ours, "rows/s", "kpotui import")
+    command = "kpotui --db COPY-OF-import-base.db import bench/data/large/deliverables.csv / "
+    command += "sqlite3 plain.db '.import --csv bench/data/large/deliverables.csv deliverable'"
+    speed = Figure("import 200k deliverables (rows/s)", rows / ours, "rows/s", command)
     speed.baseline, speed.baseline_name = rows / median(theirs), "sqlite3 .import, plain table"
     speed.target, speed.met = "≥ 0.33x (stretch 0.5x)", (speed.ratio or 0) >= 0.33
     speed.notes.append(f"{rows:,} rows; kpotui {median([r.seconds for r in runs]):.1f} s")
-    memory = Figure("import peak memory", max(r.peak_mb for r in runs), "MB", "ru_maxrss")
+    memory = Figure("import peak memory", max(r.peak_mb for r in runs), "MB", "the same import")
+    memory.notes.append("largest ru_maxrss of the kpotui import processes")
     memory.target, memory.met = "≤ 150 MB", memory.value <= 150
     return [speed, memory]
 
@@ -216,7 +225,10 @@ def export_figure(s: Setting) -> Figure:
 
     mine_runs, base_runs = paired(s.runs, ours, theirs)
     mine, base = median(mine_runs), median(base_runs)
-    figure = Figure("export everything to CSV (rows/s)", rows / mine, "rows/s", "kpotui export")
+    command = "kpotui --db bench/data/large.db export --format csv -o DIR / sqlite3 "
+    command += "bench/data/large.db '.headers on' '.mode csv' "
+    command += "'.output DIR/T.csv' 'SELECT * FROM T;' (each of the six tables)"
+    figure = Figure("export everything to CSV (rows/s)", rows / mine, "rows/s", command)
     figure.baseline, figure.baseline_name = rows / base, "sqlite3 .mode csv of the same tables"
     figure.target, figure.met = "≥ 0.33x", (figure.ratio or 0) >= 0.33
     figure.notes.append(f"{rows:,} rows; kpotui {mine:.1f} s")
@@ -230,7 +242,9 @@ def tui_memory_figure(s: Setting) -> Figure:
         lambda: _probe("scroll", s.large_db, s).peak_mb,
         lambda: _probe("scroll", s.small_db, s).peak_mb,
     )
-    figure = Figure("TUI peak memory, whole table scrolled", median(large), "MB", "tui.py scroll")
+    command = "python bench/probes/tui.py scroll bench/data/{large,small}.db"
+    figure = Figure("TUI peak memory, whole table scrolled", median(large), "MB", command)
+    figure.notes.append("ru_maxrss after PageDown from the first to the last deliverable")
     figure.baseline, figure.baseline_name = median(small), "the same at 1,000 deliverables"
     figure.target = "≤ 1.2x and ≤ 150 MB"
     figure.met = (figure.ratio or 0) <= 1.2 and figure.value <= 150

@@ -122,15 +122,20 @@ def machine() -> list[str]:
     ]
 
 
-def write_results(found: list[f.Figure], builds: dict[str, str], runs: int, load: str) -> None:
+def write_results(
+    found: list[f.Figure], builds: dict[str, str], runs: int, load: str, started: datetime
+) -> None:
     kept = ""
     if RESULTS.exists() and KEPT in RESULTS.read_text():
         kept = RESULTS.read_text().split(KEPT, 1)[1]
-    details = [f"- {fig.name}: `{fig.command}`; {'; '.join(fig.notes)}" for fig in found]
+    details = [
+        f"- {fig.name}: `{fig.command}`" + "".join(f"; {note}" for note in fig.notes)
+        for fig in found
+    ]
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `python bench/run.py "
+        f"Measured {started:%Y-%m-%d %H:%M %Z} by `python bench/run.py "
         f"--runs {runs}`: medians of {runs} runs (20 for `--help` and PageDown).",
         "",
         *machine(),
@@ -165,6 +170,7 @@ def main() -> None:
         DATA / "large.db", DATA / "small.db", DATA / "large", DATA / "import-base.db",
         work, env, args.runs,
     )  # fmt: skip
+    started = datetime.now().astimezone()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     found: list[f.Figure] = []
     for name in chosen:
@@ -175,7 +181,7 @@ def main() -> None:
     load += " → " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print("\n".join(table(found)))
     if chosen == list(MEASURES):
-        write_results(found, builds, args.runs, load)
+        write_results(found, builds, args.runs, load, started)
         print(f"written to {RESULTS}")
 
 
