@@ -26,7 +26,6 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
-from kpotui.services import listing
 from kpotui.tui.app import build_app
 from kpotui.tui.screens import dashboard
 from kpotui.tui.widgets.virtual_table import VirtualTable
@@ -147,6 +146,8 @@ class Session:
         await until(lambda: bool(pilot.app.screen.query(VirtualTable)))
         pilot.app.screen.choose({"view": "all"})  # type: ignore[attr-defined]
         table = pilot.app.screen.query_one(VirtualTable)
+        from kpotui.services import listing  # as late as the app imports it: SQLAlchemy
+
         everything = listing.count(pilot.app.session.store(), "deliverable")  # type: ignore[attr-defined]
         await until(lambda: quiet(table) and table.row_count == everything)
         return cls(pilot, frames, table)
