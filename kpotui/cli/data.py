@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
@@ -21,6 +20,8 @@ import click
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kpotui.interchange.render import Report
 
 KIND_NAMES = ("providers", "contracts", "deliverables", "tasks", "notes", "decisions")
@@ -162,15 +163,19 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    "output_name",
+    type=click.Path(),
     help="A file (TOML/JSON; default: standard output) or a directory (CSV).",
 )
 @pass_app
 @user_errors
-def export_command(app: AppContext, encoding: str | None, output: Path | None) -> None:
+def export_command(app: AppContext, encoding: str | None, output_name: str | None) -> None:
     """Export the whole database, canonically (export, import, export: same bytes)."""
+    from pathlib import Path
+
     from kpotui.interchange.exporter import export_csv, export_document
 
+    output = Path(output_name) if output_name else None
     if encoding is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         encoding = (

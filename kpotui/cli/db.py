@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
@@ -65,18 +63,20 @@ def db_check(app: AppContext) -> None:
 
 
 @click.command("backup")
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path())
 @pass_app
 @user_errors
-def backup_command(app: AppContext, dest: Path | None) -> None:
+def backup_command(app: AppContext, dest: str | None) -> None:
     """Copy the database consistently, even while others use it (file mode 0600).
 
     DEST is a file or a directory; default: next to the database, with a timestamp.
     """
+    from pathlib import Path
+
     from kpotui.store.backup import backup
 
     with opened_store(app, create=False) as store:
-        click.echo(f"backup written: {backup(store, dest)}")
+        click.echo(f"backup written: {backup(store, Path(dest) if dest else None)}")
 
 
 @click.group("config")

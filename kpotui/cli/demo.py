@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from kpotui.cli.common import AppContext, UserError, pass_app, run_tui, user_errors
@@ -29,6 +27,8 @@ def demo_command(app: AppContext, no_open: bool, size: str) -> None:
     be a demo database or not exist yet). Every run rebuilds it from the sample firm with
     its dates moved so that the sample's reference date is today.
     """
+    from pathlib import Path
+
     from kpotui.interchange.demo import build_demo
     from kpotui.paths import demo_db_path
     from kpotui.services.clock import today
