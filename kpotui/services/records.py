@@ -162,14 +162,6 @@ def find(store: Store, kind: str, key: Mapping[str, Any]) -> Record | None:
 # -- writing --------------------------------------------------------------------------------
 
 
-def _resolve_refs(conn: Connection, spec: KindSpec, values: Mapping[str, Any]) -> dict[str, int]:
-    """Reference name -> id for every reference given; unknown names are field errors."""
-    ids, errors = resolve_refs_collect(conn, spec, values)
-    if errors:
-        raise ValidationError(errors)
-    return ids
-
-
 def resolve_refs_collect(
     conn: Connection, spec: KindSpec, values: Mapping[str, Any]
 ) -> tuple[dict[str, int], dict[str, str]]:
