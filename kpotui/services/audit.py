@@ -10,12 +10,14 @@ import getpass
 import os
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
-from kpotui.models import AuditEvent, utcnow
+from kpotui.models import AuditAction, AuditEvent, utcnow
 from kpotui.store import Store
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+UNDO_PREFIX = "undo:"
+"""Starts the batch of every change an undo writes (see :mod:`kpotui.services.undo`)."""
 
 
 def current_actor() -> str:
@@ -66,12 +68,21 @@ def append_many(conn: Connection, events: list[dict[str, Any]]) -> None:
 
 
 def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:
-    """Every event of one record, oldest first."""
-    query = (
-        select(AUDIT)
-        .where(AUDIT.c.kind == kind, AUDIT.c.record_id == record_id)
-        .order_by(AUDIT.c.id)
+    """Every event of one record, oldest first.
+
+    SQLite hands a deleted record's id to the next record created when it was the highest,
+    so an id can name two records over time. The history starts at the newest creation
+    that was not an undo (undo re-creates a deleted record under its old id on purpose,
+    and that record's history goes on).
+    """
+    this_record = (AUDIT.c.kind == kind) & (AUDIT.c.record_id == record_id)
+    created = select(func.max(AUDIT.c.id)).where(
+        this_record,
+        AUDIT.c.action == AuditAction.CREATE.value,
+        AUDIT.c.batch.is_(None) | ~AUDIT.c.batch.startswith(UNDO_PREFIX),
     )
+    start = func.coalesce(created.scalar_subquery(), 0)
+    query = select(AUDIT).where(this_record, AUDIT.c.id >= start).order_by(AUDIT.c.id)
     with store.read() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 

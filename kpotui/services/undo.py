@@ -45,7 +45,7 @@ from kpotui.services.fields import KindSpec, kind_spec, referencing
 from kpotui.store import Store
 
 AUDIT = audit.AUDIT
-UNDO_PREFIX = "undo:"
+UNDO_PREFIX = audit.UNDO_PREFIX
 _CHUNK = 500
 
 

@@ -160,3 +160,14 @@ def test_note_search_is_full_text_over_title_body_and_tags(store: Store) -> None
     assert titles("wac") == ["Valuation runbook"]  # prefix match, tags included
     assert titles("escalate dcf") == []
     assert titles('"; DROP TABLE note; --') == []
+
+
+def test_a_record_that_gets_a_deleted_records_id_starts_its_own_history(store: Store) -> None:
+    """SQLite reuses the highest id after a delete; PostgreSQL's sequence never does."""
+    make.provider(store)
+    first = make.contract(store, code="ENG-1")
+    records.delete_record(store, "contract", first["id"], version=first["version"])
+    second = make.contract(store, code="ENG-2")
+
+    events = audit.history(store, "contract", second["id"])
+    assert [(e["action"], e["key"]) for e in events] == [("create", "ENG-2")]
