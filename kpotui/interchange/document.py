@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -129,8 +130,14 @@ def parse(data: bytes, encoding: str, file: str, problems: Problems) -> Document
     except json.JSONDecodeError as exc:
         problems.add(Location(file, exc.lineno), f"invalid JSON: {exc.msg} (column {exc.colno})")
         return None
-    except ValueError as exc:  # an integer of thousands of digits
-        problems.add(Location(file), f"invalid JSON: {exc}")
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        limit = sys.get_int_max_str_digits()
+        number = re.search(rf"\d{{{limit + 1},}}", text)
+        line = text.count("\n", 0, number.start()) + 1 if number else None
+        problems.add(
+            Location(file, line),
+            f"invalid {encoding.upper()}: a number of more than {limit:,} digits",
+        )
         return None
     except RecursionError:
         problems.add(Location(file), f"invalid {encoding.upper()}: nested too deeply")

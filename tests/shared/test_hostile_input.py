@@ -89,12 +89,12 @@ FILES: dict[str, tuple[str, str | bytes, str]] = {
     "5,000-digit number in JSON": (
         "firm.json",
         FIRM % (TASK % (', "hours_per_month": ' + "9" * 5000)),
-        "digits",
+        "invalid JSON: a number of more than 4,300 digits",
     ),
     "5,000-digit number in TOML": (
         "firm.toml",
         'format = "kpotui/1"\n[[tasks]]\nname = "A"\nhours_per_month = ' + "9" * 5000,
-        "digits",
+        "firm.toml:4: invalid TOML: a number of more than 4,300 digits",
     ),
     "NUL byte in CSV": ("tasks.csv", TASKS_CSV + "A\x00B,core,in-house,,", "NUL"),
     "NUL byte in JSON": ("firm.json", FIRM % TASK % ', "notes": "a\\u0000b"', "NUL"),
