@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from kpotui.models import AuditAction, AuditEvent, utcnow
+from kpotui.services.bulk_insert import insert_many
 from kpotui.store import Store
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -59,12 +60,20 @@ def append(
     )
 
 
+_EVENT_COLUMNS = ("action", "kind", "record_id", "key", "changes", "batch")
+
+
 def append_many(conn: Connection, events: list[dict[str, Any]]) -> None:
     """Append many events with one executemany (bulk imports)."""
     if not events:
         return
     actor, now = current_actor(), utcnow()
-    conn.execute(insert(AUDIT), [{"at": now, "actor": actor, **event} for event in events])
+    insert_many(
+        conn,
+        AUDIT,
+        ("at", "actor", *_EVENT_COLUMNS),
+        ((now, actor, *(event.get(name) for name in _EVENT_COLUMNS)) for event in events),
+    )
 
 
 def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:

@@ -15,11 +15,12 @@ from contextlib import contextmanager, suppress
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
+from kpotui.services.bulk_insert import insert_many
 from kpotui.services.fields import KINDS, FieldType, KindSpec
 from kpotui.services.records import (
     Record,
@@ -125,6 +126,21 @@ def _columns(spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, in
     return columns
 
 
+def _insert_values(
+    spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, int]
+) -> list[Any]:
+    """A complete record's column values, in the order of ``spec.fields``."""
+    values: list[Any] = []
+    for f in spec.fields:
+        value = record[f.name]
+        if f.type is FieldType.REF:
+            value = ref_ids.get(f.name)
+        elif f.type is FieldType.MONEY and value is not None:
+            value = int(value * 100)
+        values.append(value)
+    return values
+
+
 def insert_records(
     conn: Connection,
     spec: KindSpec,
@@ -133,24 +149,27 @@ def insert_records(
     batch: str,
 ) -> None:
     """Insert complete, valid records (clean values, reference name -> id) with one
-    executemany and append one ``create`` audit event each."""
+    executemany and append one ``create`` audit event each.
+
+    A bulk create event holds the record's key and the batch, not its initial values:
+    those are the record itself, every later update event records each changed field's
+    before and after, and a deletion records every value it removes (docs/format.md).
+    """
     if not new:
         return
     now = utcnow()
     table = table_of(spec)
     before = max_id(conn, spec)
-    rows = [
-        _columns(spec, record, ref_ids) | {"created_at": now, "updated_at": now, "version": 1}
-        for record, ref_ids in new
-    ]
-    # A plain executemany: asking for RETURNING ids makes SQLAlchemy insert row by row on
+    columns = [f.column for f in spec.fields] + ["created_at", "updated_at", "version"]
+    rows = [[*_insert_values(spec, record, ref_ids), now, now, 1] for record, ref_ids in new]
+    # A plain executemany: asking for RETURNING ids makes drivers insert row by row on
     # SQLite. The new ids are read back by key instead, in one query.
-    conn.execute(insert(table), rows)
-    names = key_columns(spec)
+    insert_many(conn, table, columns, rows)
+    at_key = [columns.index(name) for name in key_columns(spec)]
     added = {
         tuple(row[:-1]): row[-1]
         for row in conn.execute(
-            select(*(table.c[name] for name in names), table.c.id).where(table.c.id > before)
+            select(*(table.c[columns[i]] for i in at_key), table.c.id).where(table.c.id > before)
         )
     }
     audit.append_many(
@@ -159,24 +178,14 @@ def insert_records(
             {
                 "action": AuditAction.CREATE.value,
                 "kind": spec.name,
-                "record_id": added[tuple(row[name] for name in names)],
+                "record_id": added[tuple(row[i] for i in at_key)],
                 "key": key_text(spec, record),
-                "changes": _initial_values(spec, record),
+                "changes": {},
                 "batch": batch,
             }
             for row, (record, _) in zip(rows, new, strict=True)
         ],
     )
-
-
-def _initial_values(spec: KindSpec, record: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """A create event's changes: field -> [None, value] for every field given."""
-    changes: dict[str, list[Any]] = {}
-    for f in spec.fields:
-        value = record[f.name]
-        if value is not None and value != []:
-            changes[f.name] = [None, plain(f, value)]
-    return changes
 
 
 def update_records(

@@ -10,8 +10,10 @@ from sqlalchemy import text
 
 from kpotui.cli import data
 from kpotui.interchange import importer
-from kpotui.services import bulk
-from kpotui.store import open_store
+from kpotui.interchange.sources import CsvSource
+from kpotui.services import audit, bulk, records, undo
+from kpotui.services.fields import kind_spec
+from kpotui.store import Store, open_store
 from tests.interchange.conftest import kpotui
 
 
@@ -88,3 +90,25 @@ def test_the_larger_page_cache_lasts_for_the_bulk_write_only(tmp_path: Path) -> 
             assert conn.exec_driver_sql(cache_size).scalar() == default
     finally:
         store.close()
+
+
+def _import_csv(store: Store, kind: str, text: str) -> None:
+    source = CsvSource(f"{kind}.csv", kind_spec(kind), io.BytesIO(text.encode()))
+    importer.import_sources(store, [source], on_conflict="update")
+
+
+def test_an_imported_record_is_audited_and_undone_as_part_of_its_import(store: Store) -> None:
+    _import_csv(store, "providers", "name,country,services\nAcme,India,legal;content\n")
+    _import_csv(store, "providers", "name,country\nAcme,Poland\nBeta,\n")
+    acme = records.find(store, "provider", {"name": "Acme"})
+    assert acme is not None and acme["services"] == ["legal", "content"]
+    events = audit.history(store, "provider", acme["id"])
+    # The create event names the record; its values are the record (docs/format.md).
+    assert [(e["action"], e["key"], e["changes"]) for e in events] == [
+        ("create", "Acme", {}),
+        ("update", "Acme", {"country": ["India", "Poland"]}),
+    ]
+    assert events[0]["batch"] and events[1]["batch"] != events[0]["batch"]
+    assert "2 changes" in undo.undo_last(store)  # the second import: Beta added, Acme updated
+    assert records.find(store, "provider", {"name": "Beta"}) is None
+    assert records.find(store, "provider", {"name": "Acme"})["country"] == "India"  # type: ignore[index]
