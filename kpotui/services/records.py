@@ -12,14 +12,25 @@ overwriting each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import NullType
 
 from kpotui import config
 from kpotui.models import AuditAction, utcnow
@@ -421,3 +432,41 @@ def all_records(conn: Connection, spec: KindSpec, *, batch_size: int = 2000) -> 
     )
     for row in result:
         yield row_to_record(spec, row)
+
+
+@cache
+def _stored_select(spec: KindSpec) -> Select[Any]:
+    """SELECT of ``spec.fields`` as stored, in natural-key order, references as natural keys.
+
+    Every column is coerced to a type without result processing, so the driver's values
+    come through untouched. A required reference is an inner join: SQLite can then walk the
+    referenced table's key index and this table's unique index in key order, with no sort.
+    """
+    table = table_of(spec)
+    columns: list[Any] = []
+    joined: Any = table
+    for f in spec.fields:
+        column = table.c[f.column]
+        if f.type is FieldType.REF:
+            target = kind_spec(f.ref or "")
+            alias = table_of(target).alias(f"ref_{f.name}")
+            on = alias.c.id == column
+            joined = joined.join(alias, on) if f.required else joined.outerjoin(alias, on)
+            column = alias.c[target.key[0]]
+        columns.append(type_coerce(column, NullType()).label(f.name))
+    order = [columns[[f.name for f in spec.fields].index(name)] for name in spec.key]
+    return select(*columns).select_from(joined).order_by(*order)
+
+
+def stored_batches(
+    conn: Connection, spec: KindSpec, *, batch_size: int = 2000
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """Every record of a kind in natural-key order, streamed in batches of rows: the values
+    of ``spec.fields`` as the driver returns them, for exports that convert a column at a
+    time instead of building records.
+
+    References hold the natural key; money its minor units; dates ISO text (SQLite) or
+    dates; lists JSON text (SQLite) or lists; booleans 0/1 (SQLite) or bools.
+    """
+    result = conn.execution_options(yield_per=batch_size).execute(_stored_select(spec))
+    yield from result.partitions()
