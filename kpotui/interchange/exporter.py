@@ -17,7 +17,7 @@ from typing import TextIO
 
 from kpotui.interchange import csv_codec, document
 from kpotui.services.fields import KINDS, KindSpec
-from kpotui.services.records import Record, all_records
+from kpotui.services.records import Record, all_records, stored_batches
 from kpotui.store import Store
 
 
@@ -50,7 +50,7 @@ def export_csv(store: Store, directory: Path) -> dict[str, Path]:
             fd, temporary = tempfile.mkstemp(prefix=f".{spec.plural}.", dir=directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    csv_codec.write_csv(out, spec, all_records(conn, spec))
+                    csv_codec.write_stored_csv(out, spec, stored_batches(conn, spec))
                 os.replace(temporary, target)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
