@@ -18,7 +18,16 @@ import datetime as dt
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -194,16 +203,8 @@ class Deliverable(Tracked, table=True):
     __tablename__ = "deliverable"
     __table_args__ = (
         UniqueConstraint("contract_id", "title", name="uq_deliverable_contract_title"),
-        Index("ix_deliverable_status_due", "status", "due_date"),
+        Index("ix_deliverable_status_due", "status", "due_date", "contract_id"),
         Index("ix_deliverable_due", "due_date"),
-        Index(
-            "ix_deliverable_reliability",
-            "contract_id",
-            "status",
-            "due_date",
-            "submitted_date",
-            "quality_score",
-        ),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -216,6 +217,28 @@ class Deliverable(Tracked, table=True):
     amount_minor: int | None = Field(default=None, sa_type=MONEY)
     reviewer: str | None = None
     description: str | None = Field(default=None, sa_type=Text)
+
+
+class ProviderReliability(SQLModel, table=True):
+    """Per provider, the reliability counts that do not depend on the day.
+
+    Kept exact by database triggers on provider, contract and deliverable (migration
+    0005); nothing else writes it. Read by :func:`kpotui.services.insights.reliability`.
+    """
+
+    __tablename__ = "provider_reliability"
+
+    provider_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True)
+    )
+    deliverables: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    delivered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """With a submitted date."""
+    on_time: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Submitted no later than due."""
+    quality_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    quality_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    rework: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Task(Tracked, table=True):

@@ -1,0 +1,66 @@
+"""The questions of DOMAIN.md, each answered by aggregate SQL (never by loading tables).
+
+Every function takes ``today`` (default: :func:`kpotui.services.clock.today`) so answers
+are reproducible. Money comes back as Decimal, grouped by currency: amounts in different
+currencies are never added together.
+"""
+
+from kpotui.services.insights.activities import (
+    AtRisk,
+    MatrixCell,
+    Retention,
+    retention,
+    sourcing_matrix,
+)
+from kpotui.services.insights.common import (
+    LIVE_CONTRACT,
+    OPEN_DELIVERABLE,
+    OUTSOURCED,
+    SPENDING_CONTRACT,
+)
+from kpotui.services.insights.deadlines import DueItem, DueWork, Renewal, due_work, renewals
+from kpotui.services.insights.decisions import (
+    DecisionItem,
+    DecisionLog,
+    provider_decisions,
+    quarter_of,
+)
+from kpotui.services.insights.providers import (
+    ActivityCost,
+    ProviderCost,
+    Reliability,
+    Share,
+    concentration,
+    provider_costs,
+    reliability,
+)
+from kpotui.services.insights.summary import summary
+
+__all__ = [
+    "LIVE_CONTRACT",
+    "OPEN_DELIVERABLE",
+    "OUTSOURCED",
+    "SPENDING_CONTRACT",
+    "ActivityCost",
+    "AtRisk",
+    "DecisionItem",
+    "DecisionLog",
+    "DueItem",
+    "DueWork",
+    "MatrixCell",
+    "ProviderCost",
+    "Reliability",
+    "Renewal",
+    "Retention",
+    "Share",
+    "concentration",
+    "due_work",
+    "provider_costs",
+    "provider_decisions",
+    "quarter_of",
+    "reliability",
+    "renewals",
+    "retention",
+    "sourcing_matrix",
+    "summary",
+]

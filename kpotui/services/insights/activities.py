@@ -1,0 +1,154 @@
+"""Question 2: the core / non-core matrix, and knowledge retention of outsourced work."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+
+from kpotui import models as m
+from kpotui.services.clock import today as clock_today
+from kpotui.services.insights.common import OUTSOURCED, C, N, T, money, sql_day
+from kpotui.store import Store
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    classification: str
+    sourcing: str
+    count: int
+    in_house_monthly_cost: Decimal
+    outsourced_monthly_cost: Decimal
+
+
+def sourcing_matrix(store: Store) -> list[MatrixCell]:
+    """Activities by classification x sourcing, with monthly costs (every cell, even empty)."""
+    query = select(
+        T.c.classification,
+        T.c.sourcing,
+        func.count(),
+        func.sum(T.c.in_house_monthly_cost_minor),
+        func.sum(T.c.outsourced_monthly_cost_minor),
+    ).group_by(T.c.classification, T.c.sourcing)
+    with store.read() as conn:
+        found = {(r[0], r[1]): r for r in conn.execute(query)}
+    cells = []
+    for classification in m.Classification:
+        for sourcing in m.Sourcing:
+            row = found.get((classification.value, sourcing.value))
+            cells.append(
+                MatrixCell(
+                    classification.value,
+                    sourcing.value,
+                    row[2] if row else 0,
+                    money(row[3] if row else 0),
+                    money(row[4] if row else 0),
+                )
+            )
+    return cells
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    id: int
+    name: str
+    contract: str | None
+    owner: str | None
+    fresh_notes: int
+    stale_notes: int
+
+    @property
+    def reasons(self) -> list[str]:
+        out = []
+        if not self.owner:
+            out.append("no internal owner")
+        if not self.fresh_notes:
+            out.append("only stale notes" if self.stale_notes else "no retention note")
+        return out
+
+
+@dataclass(frozen=True)
+class Retention:
+    outsourced: int
+    """Outsourced or hybrid activities, core and non-core."""
+    with_owner: int
+    with_fresh_note: int
+    covered: int
+    """With an owner and a fresh note both."""
+    at_risk_count: int
+    """Outsourced core activities with no owner or no fresh note."""
+    at_risk: list[AtRisk] = field(default_factory=list)
+    """The first of those by name (all of them unless a limit was given)."""
+
+
+def retention(store: Store, today: date | None = None, *, limit: int | None = None) -> Retention:
+    """Knowledge retention coverage of outsourced work, and the core activities at risk
+    (``limit``: list at most that many, in name order; the counts always cover all).
+
+    A note is *fresh* when it has no ``review_by`` or its ``review_by`` is not past.
+    """
+    today = today or clock_today()
+    with store.read() as conn:
+        t = sql_day(conn, today)
+        is_fresh = or_(N.c.review_by.is_(None), N.c.review_by >= t)
+        # Per activity, not per note: a seek in ix_note_task for each activity beats
+        # grouping all notes and joining the groups back (which needs an index built
+        # on the fly at every call).
+        notes_of_task = select(func.count()).where(N.c.task_id == T.c.id)
+        has_fresh = select(N.c.task_id).where(N.c.task_id == T.c.id, is_fresh).exists()
+        has_owner = and_(T.c.owner.is_not(None), T.c.owner != "")
+        # One row per (classification, owned, fresh): each activity's note is looked for
+        # once, where a count per figure would look for it once per figure.
+        flags = (
+            select(
+                T.c.classification,
+                has_owner.label("owned"),
+                has_fresh.label("fresh"),
+            )
+            .where(T.c.sourcing.in_(OUTSOURCED))
+            .subquery()
+        )
+        groups = conn.execute(
+            select(flags.c.classification, flags.c.owned, flags.c.fresh, func.count()).group_by(
+                flags.c.classification, flags.c.owned, flags.c.fresh
+            )
+        ).all()
+        risky = (
+            select(
+                T.c.id,
+                T.c.name,
+                C.c.code,
+                T.c.owner,
+                notes_of_task.where(is_fresh).scalar_subquery().label("fresh"),
+                notes_of_task.where(N.c.review_by < t).scalar_subquery().label("stale"),
+            )
+            .select_from(T.outerjoin(C, C.c.id == T.c.contract_id))
+            .where(
+                T.c.sourcing.in_(OUTSOURCED),
+                T.c.classification == "core",
+                or_(~has_owner, ~has_fresh),
+            )
+        )
+        if limit is None:
+            # ``name || ''`` sorts exactly as ``name`` but keeps SQLite from walking all
+            # activities in name order, looking each one up, to avoid sorting thousands.
+            risky = risky.order_by(T.c.name + "")
+        else:  # the first few in name order: walking the name index finds them at once
+            risky = risky.order_by(T.c.name).limit(limit)
+        rows = conn.execute(risky).all()
+    count: Counter[tuple[bool, bool, bool]] = Counter()
+    for classification, owned, fresh, n in groups:
+        count[(classification == "core", bool(owned), bool(fresh))] += n
+    return Retention(
+        outsourced=sum(count.values()),
+        with_owner=sum(n for (_, owned, _), n in count.items() if owned),
+        with_fresh_note=sum(n for (_, _, fresh), n in count.items() if fresh),
+        covered=sum(n for (_, owned, fresh), n in count.items() if owned and fresh),
+        at_risk_count=sum(
+            n for (core, owned, fresh), n in count.items() if core and not (owned and fresh)
+        ),
+        at_risk=[AtRisk(r.id, r.name, r.code, r.owner, r.fresh, r.stale) for r in rows],
+    )

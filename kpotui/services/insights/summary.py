@@ -1,0 +1,39 @@
+"""The headline figure of every question at once, for ``kpotui report summary``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kpotui.services.clock import today as clock_today
+from kpotui.services.insights.activities import retention
+from kpotui.services.insights.deadlines import due_work, renewals
+from kpotui.services.insights.decisions import provider_decisions, quarter_of
+from kpotui.services.insights.providers import concentration
+from kpotui.store import Store
+
+
+def summary(store: Store, today: date | None = None) -> dict[str, Any]:
+    """The headline figures of every question, for `kpotui report summary`."""
+    from kpotui.services.records import counts
+
+    today = today or clock_today()
+    due = due_work(store, today, limit=0)
+    kept = retention(store, today, limit=0)
+    decisions = provider_decisions(store, *quarter_of(today), limit=0)
+    by_provider, _ = concentration(store)
+    largest: dict[str, str] = {}
+    for share in by_provider:  # ordered by currency, then amount descending
+        largest.setdefault(share.currency, f"{share.name} {share.share:.0%}")
+    return {
+        "today": today.isoformat(),
+        "records": counts(store),
+        "overdue_deliverables": due.overdue_count,
+        "due_in_14_days": due.due_soon_count,
+        "outsourced_core_at_risk": kept.at_risk_count,
+        "retention_covered": f"{kept.covered}/{kept.outsourced}",
+        "contracts_in_notice": sum(1 for r in renewals(store, today) if r.inside_notice(today)),
+        "provider_decisions_this_quarter": decisions.total,
+        "irreversible_provider_decisions_this_quarter": decisions.irreversible,
+        "largest_provider_share": largest,
+    }
