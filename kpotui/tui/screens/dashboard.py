@@ -157,7 +157,7 @@ class DashboardScreen(KpoScreen):
         show(self._show_renewals, insights.renewals(store))
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
-        show(self._show_retention, insights.retention(store))
+        show(self._show_retention, insights.retention(store, limit=SHOWN))
         show(self._show_reliability, insights.reliability(store))
         show(self._show_spend, insights.concentration(store))
 
@@ -235,8 +235,8 @@ class DashboardScreen(KpoScreen):
         self._fill("decisions", rows)
 
     def _show_retention(self, kept: insights.Retention) -> None:
-        style = "bold red" if kept.at_risk else "green"
-        self._figure("risk", f"[{style}]{len(kept.at_risk):,}[/] core activities at risk")
+        style = "bold red" if kept.at_risk_count else "green"
+        self._figure("risk", f"[{style}]{kept.at_risk_count:,}[/] core activities at risk")
         self.query_one("#panel-at-risk .panel-summary", Static).update(
             f"{kept.covered:,} of {kept.outsourced:,} outsourced activities have an internal "
             f"owner and a fresh note ({kept.with_owner:,} with an owner, "
