@@ -143,7 +143,7 @@ def insight_figures(s: Setting) -> list[Figure]:
             store, *insights.quarter_of(TODAY), limit=50
         ),
         "sourcing_matrix": lambda: insights.sourcing_matrix(store),
-        "retention": lambda: insights.retention(store, TODAY),
+        "retention": lambda: insights.retention(store, TODAY, limit=50),
         "reliability": lambda: insights.reliability(store, TODAY),
         "concentration": lambda: insights.concentration(store),
     }
