@@ -77,8 +77,10 @@ async def until(done: Callable[[], bool]) -> None:
 
 
 def shows_all_rows(table: VirtualTable) -> bool:
-    """Every row in view is fetched for the current query (no placeholder, no stale row)."""
-    if not table._count_known:
+    """Every row in view is fetched for the current query (no placeholder, no stale row).
+
+    The rows may be drawn while the table still counts them (the status says so)."""
+    if not table._count_known and not table._pages:
         return False
     top, height = table._viewport()
     visible = range(top, min(table.row_count, top + height))

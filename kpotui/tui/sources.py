@@ -46,22 +46,23 @@ class RecordSource:
         }
 
     def forget_extras(self) -> None:
-        """The data changed: work the per-kind figures out again on the next count."""
+        """The data changed: work the per-kind figures out again on the next page."""
         self._extra = None
 
     def count(self, query: Query) -> int:
-        store = self.session.store()
-        if self._extra is None:  # once per load, not per key typed in the filter
-            self._extra = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
-        self._context = RowContext(today(), self._extra)
-        return listing.count(store, self.kind, replace(self.base, text=query.filter))
+        flt = replace(self.base, text=query.filter)
+        return listing.count(self.session.store(), self.kind, flt)
 
     def page(
         self, query: Query, *, after: Cursor | None, before: Cursor | None, limit: int
     ) -> list[Row]:
         args = self._args(query)
+        store = self.session.store()
+        if self._extra is None:  # once per load, not per key typed in the filter
+            self._extra = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
+            self._context = RowContext(today(), self._extra)
         records = listing.page(
-            self.session.store(),
+            store,
             self.kind,
             after=after,
             before=listing.END if before == END else before,

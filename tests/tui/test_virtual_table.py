@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -144,6 +145,23 @@ class FailingSource(FakeSource):
     def count(self, query: Query) -> int:
         raise RuntimeError("database is locked")
 
+    def page(
+        self, query: Query, *, after: Cursor | None, before: Cursor | None, limit: int
+    ) -> list[Row]:
+        raise RuntimeError("database is locked")
+
+
+class SlowCount(FakeSource):
+    """A source whose count waits until the test lets it go (a count reads every row)."""
+
+    def __init__(self, records: list[Record]) -> None:
+        super().__init__(records)
+        self.release = threading.Event()
+
+    def count(self, query: Query) -> int:
+        self.release.wait(timeout=30)
+        return super().count(query)
+
 
 def make_records(n: int) -> list[Record]:
     """``n`` records; amounts repeat, so ordering by amount relies on the id tie-break."""
@@ -229,8 +247,8 @@ async def test_first_screen_of_200k_rows_reads_one_page(source: FakeSource) -> N
         await settle(pilot)
         table = table_of(pilot)
 
-        assert [c.method for c in source.calls] == ["count", "page"]
-        assert source.calls[1].after is None and source.calls[1].before is None
+        assert [c.method for c in source.calls] == ["page", "count"]  # rows drawn first
+        assert source.calls[0].after is None and source.calls[0].before is None
         assert_paged(source)
         assert table.row_count == 200_000
         assert table.virtual_size.height == 200_001
@@ -242,6 +260,51 @@ async def test_first_screen_of_200k_rows_reads_one_page(source: FakeSource) -> N
         assert "Deliverable 000001" in lines[1]
         assert table.current_row is not None and table.current_row.id == 1
         assert [m.row.id for m in app.received(VirtualTable.RowHighlighted)] == [1]
+
+
+async def test_a_new_query_draws_its_rows_while_it_is_counted(
+    records: list[Record],
+) -> None:
+    source = SlowCount(list(records))
+    source.release.set()
+    expected = [r.id for r in records if "7" in r.name]
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(pilot)
+        source.release.clear()
+        table.set_query(Query(filter="7"))
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if source.called("page")[-1].query.filter == "7" and ids_on_screen(table):
+                break
+        assert ids_on_screen(table) == expected[:BODY]  # drawn, the count still running
+        assert source.called("count")[-1].query.filter == ""
+        assert len(app.received(VirtualTable.Loaded)) == 1
+
+        source.release.set()
+        await settle(pilot)
+        assert source.called("count")[-1].query.filter == "7"
+        assert table.row_count == len(expected) == app.received(VirtualTable.Loaded)[-1].count
+        assert table.virtual_size.height == len(expected) + 1
+        assert len(source.called("page")) == 2  # the first page was not fetched again
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.current_row is not None and table.current_row.id == expected[-1]
+
+
+async def test_a_short_first_page_is_the_count() -> None:
+    source = FakeSource(make_records(150))
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(pilot)
+        before = len(source.calls)
+        table.set_query(Query(filter="Deliverable 0001"))  # 000100 to 000150: 51 rows
+        await settle(pilot)
+        assert [c.method for c in source.calls[before:]] == ["page"]
+        matching = len([r for r in source.records if "Deliverable 0001" in r.name])
+        assert table.row_count == matching == app.received(VirtualTable.Loaded)[-1].count
 
 
 async def test_down_moves_the_highlight(source: FakeSource) -> None:

@@ -81,6 +81,7 @@ class RecordList(Vertical):
         event.stop()
         query = self.table.current_query
         self.table.set_query(Query(query.sort, query.descending, event.value))
+        self._count = None  # until the table has counted the matches
         self._show_status()
 
     @on(Input.Submitted)
@@ -114,6 +115,8 @@ class RecordList(Vertical):
         """Narrow the list to ``base`` (the typed filter still applies)."""
         self.source.base = base
         self.table.set_query(self.table.current_query)
+        self._count = None
+        self._show_status()
 
     def reload(self) -> None:
         """Fetch again (the data changed), keeping the cursor where it was."""

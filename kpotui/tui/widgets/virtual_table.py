@@ -6,7 +6,9 @@ holds a handful of pages instead:
 
 * the rows come from a :class:`PageSource`, which sorts and filters in the database and pages
   by *keyset* (``WHERE (sort, id) > cursor ... LIMIT n``), never by ``OFFSET``;
-* the source's ``count`` sizes the scroll area, so the scrollbar is right from the start;
+* the source's ``count`` sizes the scroll area; a new query fetches and draws its first
+  page before it counts (a count reads every matching row: on 200,000 rows it takes
+  longer than the page), and a short first page is the count;
 * column widths are declared by the caller (the schema), never measured from cells;
 * pages live in a small LRU cache, dropped whenever the query or the data changes;
 * every source call is blocking and runs in a thread worker, one call at a time; rows not yet
@@ -147,6 +149,8 @@ class _Job:
     """The row this trip must bring."""
     plan: _Plan | None
     """The page to fetch, or ``None`` to choose one (maybe by ``seek``) in the thread."""
+    fetch: bool = True
+    """False for a trip that only counts (the rows in view are here already)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,8 @@ class _Result:
     """What a :class:`_Job` brought back."""
 
     job: _Job
-    count: int
+    count: int | None
+    """The row count, if this trip counted."""
     plan: _Plan | None
     rows: list[Row]
 
@@ -440,7 +445,13 @@ class VirtualTable(ScrollView, can_focus=True):
         """What to ask the source for next, if anything."""
         if not self._count_known:
             top, height = self._viewport()
-            return _Job(self._generation, self._query, None, max(0, top - height), None)
+            if top + height <= self._page_size and self._find(0, self._pages) is None:
+                # the view is inside the first page: draw it first, count after
+                first = _Plan("first", None, 0)
+                return _Job(self._generation, self._query, self._count, 0, first)
+            above = max(0, top - height)
+            fetch = self._find(above, self._pages) is None
+            return _Job(self._generation, self._query, None, above, None, fetch)
         index = self._missing_index()
         if index is None:
             return None
@@ -470,7 +481,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if job.generation != self._generation:
             return None
         source, limit = self._source, self._page_size
-        count = source.count(job.query) if job.count is None else job.count
+        count, counted = job.count, None
+        if count is None:
+            count = counted = source.count(job.query)
+        if not job.fetch:
+            return _Result(job, counted, None, [])
         plan = job.plan
         if plan is None and count > 0:
             index = min(job.index, count - 1)
@@ -488,7 +503,7 @@ class VirtualTable(ScrollView, can_focus=True):
             after = plan.cursor if plan.kind == "after" else None
             before = plan.cursor if plan.kind in ("before", "end") else None
             rows = source.page(job.query, after=after, before=before, limit=limit)
-        return _Result(job, count, plan, rows)
+        return _Result(job, counted, plan, rows)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Take in the result of the running source call and start the next one."""
@@ -517,14 +532,16 @@ class VirtualTable(ScrollView, can_focus=True):
         if job.generation != self._generation:
             return
         self._stale = OrderedDict()
-        if job.count is None:
-            self._count = result.count
+        plan, count = result.plan, result.count
+        if count is None and not self._count_known and plan == _Plan("first", None, 0):
+            if len(result.rows) < self._page_size:
+                count = len(result.rows)  # a short first page holds every row
+            elif self._count < len(result.rows):
+                self._set_count(len(result.rows))  # at least these, until counted
+        if count is not None:
+            self._set_count(count)
             self._count_known = True
-            self.virtual_size = Size(self._total_width, self._count + 1)
-            self.scroll_to(y=self.scroll_offset.y, animate=False)  # clamps to the new size
-            self._cursor = max(0, min(self._cursor, self._count - 1))
             self.post_message(self.Loaded(self, self._count))
-        plan = result.plan
         if plan is not None and result.rows:
             key = (job.query, plan.kind, plan.cursor)
             self._pages[key] = _Page(plan.start(len(result.rows)), result.rows)
@@ -534,6 +551,13 @@ class VirtualTable(ScrollView, can_focus=True):
             self._stalled.add(job.plan or ("seek", job.index))
         self.refresh()
         self._post_highlight()
+
+    def _set_count(self, count: int) -> None:
+        """Size the scroll area for ``count`` rows, keeping the view and cursor inside."""
+        self._count = count
+        self.virtual_size = Size(self._total_width, count + 1)
+        self.scroll_to(y=self.scroll_offset.y, animate=False)  # clamps to the new size
+        self._cursor = max(0, min(self._cursor, count - 1))
 
     # Cursor and scrolling
 
