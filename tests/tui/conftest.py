@@ -1,4 +1,9 @@
-"""Fixtures for the app's tests: the sample firm in a database, the clock pinned, an app."""
+"""Fixtures for the app's tests: the sample firm in a database, the clock pinned, an app.
+
+Every test that takes ``firm_db`` (or ``make_app``) runs twice: on the sample firm, and on
+the sample firm grown to 200,000 deliverables (``tests/tui/large_firm.py``), where the
+same keys must give the same answers.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from textual.worker import WorkerState
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.session import Session
+from tests.tui.large_firm import add_archive
 from tests.tui.sample_firm import REFERENCE_DATE, load_sample_firm
 
 
@@ -42,11 +48,32 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def firm_db(sample_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the sample firm for one test (named firm.db: it shows in the app)."""
-    path = tmp_path / "firm.db"
+@pytest.fixture(scope="session")
+def large_template(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample firm plus 200,000 old deliverables, built once per test session (only
+    when a test asks for it)."""
+    path = tmp_path_factory.mktemp("large") / "template.db"
     shutil.copyfile(sample_template, path)
+    store = open_store(str(path))
+    try:
+        add_archive(store)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture(params=["sample", "large"])
+def firm_template(request: pytest.FixtureRequest) -> Path:
+    """The firm a test runs on: the sample, then the sample with 200,000 deliverables."""
+    template: Path = request.getfixturevalue(f"{request.param}_template")
+    return template
+
+
+@pytest.fixture
+def firm_db(firm_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the test's firm (named firm.db: it shows in the app)."""
+    path = tmp_path / "firm.db"
+    shutil.copyfile(firm_template, path)
     path.chmod(0o600)  # as kpotui makes it; a copy under umask 022 would warn in every test
     return path
 

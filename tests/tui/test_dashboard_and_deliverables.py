@@ -1,4 +1,5 @@
-"""Marking a deliverable accepted, and the dashboard's figures following."""
+"""Marking a deliverable accepted, and the dashboard's figures following; filtering and
+moving through every deliverable."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from kpotui.services import records
+from kpotui.services import listing, records
+from kpotui.services.listing import ListFilter
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
@@ -113,3 +115,47 @@ async def test_a_matrix_cell_lists_its_activities(make_app: Callable[..., KpoApp
         assert row is not None
         assert row.cells[classification] == "core"
         assert row.cells[sourcing] in ("outsourced", "hybrid")
+
+
+def stored_deliverables(db: Path, text: str = "") -> tuple[int, int]:
+    """How many deliverables match ``text``, and the id of the last by due date."""
+    store = open_store(str(db))
+    try:
+        flt = ListFilter(text=text)
+        last = listing.page(store, "deliverable", flt=flt, before=listing.END, limit=1)
+        return listing.count(store, "deliverable", flt), last[-1]["id"]
+    finally:
+        store.close()
+
+
+async def test_slash_filters_every_deliverable_as_it_is_typed(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    everything, last = stored_deliverables(firm_db)
+    matching, last_matching = stored_deliverables(firm_db, "model")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        app.screen.choose({"view": "all"})  # as the dashboard does; open work is the default
+        await settle(pilot)
+        shown = table(app)
+        assert shown.row_count == everything
+        await pilot.press("end")
+        await settle(pilot)
+        assert shown.current_row is not None and shown.current_row.id == last
+
+        await pilot.press("slash", *"model")
+        await settle(pilot)
+        assert 0 < shown.row_count == matching < everything
+        status = str(app.screen.query_one(".list-status").render())
+        assert status.startswith(f"{matching:,} deliverables · matching “model”")
+        title = [c.key for c in shown.columns].index("title")
+        await pilot.press("enter", "end")
+        await settle(pilot)
+        row = shown.current_row
+        assert row is not None and row.id == last_matching and "model" in row.cells[title].lower()
+
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert shown.row_count == everything
