@@ -90,6 +90,8 @@ class _Import:
         self.currency = str(config.get("currency")).upper()
         self.failed: dict[str, set[str]] = {name: set() for name in KINDS}
         """Keys of rows that failed, per kind: references to them are not reported again."""
+        self.ids: dict[str, dict[str, int]] = {name: {} for name in KINDS}
+        """Natural key -> id of the records referenced so far, per kind."""
 
     def run_kind(self, spec: KindSpec, chunks: Iterable[list[Row]], counts: KindCounts) -> int:
         """Import every chunk of one kind; returns the rows read."""
@@ -103,6 +105,14 @@ class _Import:
             self._write(spec, valid, watermark, seen, defaults, counts)
             read += len(chunk)
         return read
+
+    def _ids(self, kind: str, rows: list[_Valid], field_name: str) -> dict[str, int]:
+        """Natural key -> id of the ``kind`` records that ``rows`` name in ``field_name``:
+        looked up once per import (a record's key and id do not change while it runs)."""
+        known = self.ids[kind]
+        wanted = {r.values[field_name] for r in rows if field_name in r.values}
+        known.update(bulk.ids_by_key(self.conn, KINDS[kind], wanted - known.keys()))
+        return known
 
     def _fail(self, spec: KindSpec, row: Row, errors: dict[str, str]) -> None:
         for name, message in errors.items():
@@ -124,19 +134,13 @@ class _Import:
 
     def _referenced(self, spec: KindSpec, rows: list[_Valid]) -> list[_Valid]:
         """Resolve every reference of the chunk (one query per referenced kind)."""
-        found = {
-            f.name: bulk.ids_by_key(
-                self.conn,
-                KINDS[f.ref or ""],
-                {r.values[f.name] for r in rows if f.name in r.values},
-            )
-            for f in spec.refs
-        }
+        refs = spec.refs
+        found = {f.name: self._ids(f.ref or "", rows, f.name) for f in refs}
         resolved = []
         for item in rows:
             errors: dict[str, str] = {}
             blocked = False  # by a referenced row that failed: its problem is reported already
-            for f in spec.refs:
+            for f in refs:
                 name = item.values.get(f.name)
                 if name is None:
                     continue

@@ -71,8 +71,9 @@ def append_many(conn: Connection, events: list[dict[str, Any]]) -> None:
     insert_many(
         conn,
         AUDIT,
-        ("at", "actor", *_EVENT_COLUMNS),
-        ((now, actor, *(event.get(name) for name in _EVENT_COLUMNS)) for event in events),
+        _EVENT_COLUMNS,
+        ([event.get(name) for name in _EVENT_COLUMNS] for event in events),
+        fixed={"at": now, "actor": actor},
     )
 
 

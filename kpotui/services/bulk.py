@@ -10,9 +10,10 @@ helpers take values that are already clean and run inside the caller's write tra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, func, select, update
@@ -126,19 +127,40 @@ def _columns(spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, in
     return columns
 
 
+@cache
+def _insert_plan(kind: str) -> tuple[list[str], Callable[[Mapping[str, Any]], tuple], list]:
+    """(columns, a getter of a record's values in their order, [(index, field)] of the
+    references and money amounts, which need converting) for inserting a kind."""
+    spec = KINDS[kind]
+    getter = itemgetter(*(f.name for f in spec.fields))
+    convert = [
+        (i, f) for i, f in enumerate(spec.fields) if f.type in (FieldType.REF, FieldType.MONEY)
+    ]
+    return [f.column for f in spec.fields], getter, convert
+
+
 def _insert_values(
     spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, int]
 ) -> list[Any]:
     """A complete record's column values, in the order of ``spec.fields``."""
-    values: list[Any] = []
-    for f in spec.fields:
-        value = record[f.name]
+    _, getter, convert = _insert_plan(spec.name)
+    values = list(getter(record))
+    for i, f in convert:
         if f.type is FieldType.REF:
-            value = ref_ids.get(f.name)
-        elif f.type is FieldType.MONEY and value is not None:
-            value = int(value * 100)
-        values.append(value)
+            values[i] = ref_ids.get(f.name)
+        elif values[i] is not None:
+            values[i] = int(values[i] * 100)
     return values
+
+
+def _key_text(spec: KindSpec) -> Callable[[Mapping[str, Any]], str]:
+    """:func:`key_text` for many records of a kind: text keys are joined as they are."""
+    if all(spec.field(n).type in (FieldType.TEXT, FieldType.REF) for n in spec.key):
+        getter = itemgetter(*spec.key)
+        if len(spec.key) == 1:
+            return getter
+        return lambda record: " / ".join(getter(record))
+    return lambda record: key_text(spec, record)
 
 
 def insert_records(
@@ -160,11 +182,11 @@ def insert_records(
     now = utcnow()
     table = table_of(spec)
     before = max_id(conn, spec)
-    columns = [f.column for f in spec.fields] + ["created_at", "updated_at", "version"]
-    rows = [[*_insert_values(spec, record, ref_ids), now, now, 1] for record, ref_ids in new]
+    columns = _insert_plan(spec.name)[0]
+    rows = [_insert_values(spec, record, ref_ids) for record, ref_ids in new]
     # A plain executemany: asking for RETURNING ids makes drivers insert row by row on
     # SQLite. The new ids are read back by key instead, in one query.
-    insert_many(conn, table, columns, rows)
+    insert_many(conn, table, columns, rows, {"created_at": now, "updated_at": now, "version": 1})
     at_key = [columns.index(name) for name in key_columns(spec)]
     added = {
         tuple(row[:-1]): row[-1]
@@ -172,6 +194,7 @@ def insert_records(
             select(*(table.c[columns[i]] for i in at_key), table.c.id).where(table.c.id > before)
         )
     }
+    name_of = _key_text(spec)
     audit.append_many(
         conn,
         [
@@ -179,7 +202,7 @@ def insert_records(
                 "action": AuditAction.CREATE.value,
                 "kind": spec.name,
                 "record_id": added[tuple(row[i] for i in at_key)],
-                "key": key_text(spec, record),
+                "key": name_of(record),
                 "changes": {},
                 "batch": batch,
             }

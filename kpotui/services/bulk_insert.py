@@ -10,12 +10,16 @@ that type's own bind processor, and the driver gets plain tuples. The SQL is pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
+from sqlalchemy.engine import Dialect
 
-Processor = Callable[[Any], Any] | None
+Processor = Callable[[Any], Any]
+MEMO_SIZE = 4096
+"""Converted values remembered per column: an import repeats the same dates endlessly."""
 
 
 def insert_text(conn: Connection, table: Table, columns: Sequence[str]) -> str:
@@ -26,27 +30,43 @@ def insert_text(conn: Connection, table: Table, columns: Sequence[str]) -> str:
     return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
 
 
-def processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Processor]:
-    """Each column's bind processor on this connection's dialect (None: value as is)."""
-    dialect = conn.dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+@cache
+def _processor(dialect: Dialect, table: Table, column: str) -> Processor | None:
+    """The column type's bind processor on ``dialect`` (None: the driver takes the value
+    as it is); remembering its results, except for JSON (lists and dicts are unhashable)."""
+    type_ = table.c[column].type
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    if process is None or isinstance(type_, JSON):
+        return process
+    return lru_cache(maxsize=MEMO_SIZE)(process)
 
 
 def insert_many(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fixed: Mapping[str, Any] | None = None,
 ) -> None:
-    """Insert ``rows`` (values in the order of ``columns``, not yet processed)."""
-    procs = processors(conn, table, columns)
-    converting = [(i, p) for i, p in enumerate(procs) if p is not None]
-    if converting:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for i, process in converting:
-                values[i] = process(values[i])
-            converted.append(tuple(values))
-        rows = converted
-    else:
-        rows = list(rows)
-    if rows:
-        conn.exec_driver_sql(insert_text(conn, table, columns), rows)
+    """Insert ``rows`` (values in the order of ``columns``, not yet converted); every row
+    also gets the ``fixed`` column values (converted once)."""
+    fixed = fixed or {}
+    dialect = conn.dialect
+    tail = tuple(
+        value if (process := _processor(dialect, table, name)) is None else process(value)
+        for name, value in fixed.items()
+    )
+    converting = [
+        (i, process)
+        for i, name in enumerate(columns)
+        if (process := _processor(dialect, table, name)) is not None
+    ]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for i, process in converting:
+            values[i] = process(values[i])
+        converted.append((*values, *tail))
+    if converted:
+        text = insert_text(conn, table, [*columns, *fixed])
+        conn.exec_driver_sql(text, converted)
