@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import repeat
+from itertools import islice
 from operator import itemgetter
 from typing import Any, TextIO
 
@@ -54,72 +55,21 @@ def encode_cell(spec: FieldSpec, value: Any) -> str:
     return neutralise(text)
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+"""A cell holding a comma, a quote or a line break is quoted, its quotes doubled (as
+``csv.writer`` does, except that it leaves a lone carriage return bare: every reader ends
+the row there)."""
+
+
 def write_csv(out: TextIO, spec: KindSpec, records: Iterable[dict[str, Any]]) -> int:
     """Write a header and one row per record; returns the number of records."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f.name for f in spec.fields])
+    out.write(",".join(f.name for f in spec.fields) + "\n")
     written = 0
-    for record in records:
-        writer.writerow([encode_cell(f, record[f.name]) for f in spec.fields])
-        written += 1
+    rows = iter(records)
+    while chunk := list(islice(rows, 500)):
+        _write_columns(out, [[encode_cell(f, r[f.name]) for r in chunk] for f in spec.fields])
+        written += len(chunk)
     return written
-
-
-def _text_cell(text: str | None) -> str | None:
-    """:func:`neutralise` for a stored text (None, written as an empty cell, passes)."""
-    return neutralise(text) if text else text
-
-
-def _text_column(texts: Sequence[str | None]) -> Sequence[str | None]:
-    """Neutralised texts; with one C-level pass over the column when, as in almost every
-    column, no text starts with a character that might need it."""
-    if _ESCAPED_START.isdisjoint(map(_first_character, filter(None, texts))):
-        return texts
-    return list(map(_text_cell, texts))
-
-
-def _date_column(days: Sequence[str | date | None]) -> Sequence[str | None]:
-    """ISO dates: SQLite stores them so already, PostgreSQL's driver gives dates."""
-    if any(map(isinstance, days, repeat(date))):
-        return [day.isoformat() if isinstance(day, date) else day for day in days]
-    return days  # type: ignore[return-value]
-
-
-def _money_cell(minor: int | None) -> str | None:
-    if minor is None:
-        return None
-    units, cents = divmod(abs(minor), 100)
-    return f"{'-' if minor < 0 else ''}{units}.{cents:02d}"
-
-
-def _bool_cell(flag: int | bool | None) -> str | None:
-    return None if flag is None else "true" if flag else "false"
-
-
-def _float_cell(number: float | None) -> str | None:
-    return None if number is None else repr(float(number))
-
-
-def _list_cell(items: str | list[str] | None) -> str | None:
-    if items is None:
-        return None
-    return _text_cell(LIST_SEPARATOR.join(json.loads(items) if isinstance(items, str) else items))
-
-
-def _each(cell: Callable[[Any], Any]) -> Callable[[Sequence[Any]], Sequence[Any]]:
-    return lambda values: list(map(cell, values))
-
-
-_STORED_COLUMN: dict[FieldType, Callable[[Sequence[Any]], Sequence[Any]]] = {
-    FieldType.DATE: _date_column,
-    FieldType.MONEY: _each(_money_cell),
-    FieldType.BOOL: _each(_bool_cell),
-    FieldType.FLOAT: _each(_float_cell),
-    FieldType.LIST: _each(_list_cell),
-    FieldType.INT: lambda numbers: numbers,
-}
-"""Stored values of a column -> its cells; every other type is text (enumerations and
-references too) and goes through :func:`_text_column`. None is written as an empty cell."""
 
 
 def write_stored_csv(
@@ -128,12 +78,80 @@ def write_stored_csv(
     """Write a header and the rows of :func:`kpotui.services.records.stored_batches`: the
     same bytes as :func:`write_csv` of the records, converted a column at a time."""
     convert = [_STORED_COLUMN.get(f.type, _text_column) for f in spec.fields]
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f.name for f in spec.fields])
+    out.write(",".join(f.name for f in spec.fields) + "\n")
     for rows in batches:
         columns = zip(*rows, strict=True)
-        cells = [to_cells(column) for to_cells, column in zip(convert, columns, strict=True)]
-        writer.writerows(zip(*cells, strict=True))
+        _write_columns(out, [cells(column) for cells, column in zip(convert, columns, strict=True)])
+
+
+def _write_columns(out: TextIO, columns: Sequence[Sequence[str]]) -> None:
+    """Write rows given as columns of cell texts, quoting the cells that need it."""
+    quoted = [_quoted_column(column) for column in columns]
+    out.write("\n".join(map(",".join, zip(*quoted, strict=True))) + "\n")
+
+
+def _quoted_column(texts: Sequence[str]) -> Sequence[str]:
+    """One search of the joined column first: most columns hold no cell to quote."""
+    if _NEEDS_QUOTES.search("".join(texts)) is None:
+        return texts
+    return [
+        '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+        for text in texts
+    ]
+
+
+def _text_column(texts: Sequence[str | None]) -> Sequence[str]:
+    """Cell texts, neutralised; with one C-level pass over the column when, as in almost
+    every column, no text starts with a character that might need it."""
+    if _ESCAPED_START.isdisjoint(map(_first_character, filter(None, texts))):
+        return [text or "" for text in texts]
+    return [neutralise(text) if text else "" for text in texts]
+
+
+def _date_column(days: Sequence[str | date | None]) -> Sequence[str]:
+    """ISO dates: SQLite stores them so already, PostgreSQL's driver gives dates."""
+    return [day.isoformat() if isinstance(day, date) else day or "" for day in days]
+
+
+def _integer_column(numbers: Sequence[int | None]) -> Sequence[str]:
+    return ["" if number is None else str(number) for number in numbers]
+
+
+def _money_cell(minor: int | None) -> str:
+    if minor is None:
+        return ""
+    units, cents = divmod(abs(minor), 100)
+    return f"{'-' if minor < 0 else ''}{units}.{cents:02d}"
+
+
+def _bool_cell(flag: int | bool | None) -> str:
+    return "" if flag is None else "true" if flag else "false"
+
+
+def _float_cell(number: float | None) -> str:
+    return "" if number is None else repr(float(number))
+
+
+def _list_cell(items: str | list[str] | None) -> str:
+    if items is None:
+        return ""
+    return neutralise(LIST_SEPARATOR.join(json.loads(items) if isinstance(items, str) else items))
+
+
+def _each(cell: Callable[[Any], str]) -> Callable[[Sequence[Any]], Sequence[str]]:
+    return lambda values: list(map(cell, values))
+
+
+_STORED_COLUMN: dict[FieldType, Callable[[Sequence[Any]], Sequence[str]]] = {
+    FieldType.DATE: _date_column,
+    FieldType.INT: _integer_column,
+    FieldType.MONEY: _each(_money_cell),
+    FieldType.BOOL: _each(_bool_cell),
+    FieldType.FLOAT: _each(_float_cell),
+    FieldType.LIST: _each(_list_cell),
+}
+"""Stored values of a column -> its cell texts; every other type is text (enumerations and
+references too) and goes through :func:`_text_column`."""
 
 
 def _records(reader: Any, file: str, problems: Problems) -> Iterator[tuple[int, list[str]]]:
