@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -13,7 +13,9 @@ from textual.worker import Worker
 from kpotui.tui.feedback import report, report_worker_failure
 from kpotui.tui.session import READ_ONLY_REASON, Session, session_of
 from kpotui.tui.widgets.nav_bar import NavBar
-from kpotui.tui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:  # the dashboard, the first screen, has no VirtualTable to import
+    from kpotui.tui.widgets.virtual_table import VirtualTable
 
 
 class KpoScreen(Screen[None]):

@@ -1,7 +1,8 @@
 """Screen 1: the answers to the owner's questions at a glance; enter opens what is behind.
 
-The screen paints empty panels at once and fills them from one worker, question by
-question; services (and SQLAlchemy) are imported only inside that worker.
+The first frame is light: the top bar, a "loading" line and the footer. After it, one
+worker has the panels (eight tables) laid out, imports the services (and SQLAlchemy), opens
+the database and fills the panels question by question.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import AwaitMount
 from textual.widgets import DataTable, Static
 
 from kpotui.services.clock import today
@@ -112,19 +114,24 @@ class DashboardScreen(KpoScreen):
         scroll.can_focus = False  # tab goes from panel to panel; the view follows
         with scroll:
             yield Static("Loading the figures…", id="headline")
-            with Horizontal(id="columns"):
-                with Vertical(classes="column"):
-                    yield self._panel("overdue")
-                    yield self._panel("due-soon")
-                    yield self._panel("renewals")
-                    yield self._panel("decisions")
-                with Vertical(classes="column"):
-                    matrix = SourcingMatrix(classes="panel")
-                    matrix.border_title = "Activities: core / non-core by sourcing"
-                    yield matrix
-                    yield self._panel("at-risk", summary=True)
-                    yield self._panel("reliability")
-                    yield self._panel("spend", summary=True)
+
+    def _columns(self) -> Horizontal:
+        matrix = SourcingMatrix(classes="panel")
+        matrix.border_title = "Activities: core / non-core by sourcing"
+        return Horizontal(
+            Vertical(
+                *(self._panel(name) for name in ("overdue", "due-soon", "renewals", "decisions")),
+                classes="column",
+            ),
+            Vertical(
+                matrix,
+                self._panel("at-risk", summary=True),
+                self._panel("reliability"),
+                self._panel("spend", summary=True),
+                classes="column",
+            ),
+            id="columns",
+        )
 
     def _panel(self, panel_id: str, *, summary: bool = False) -> Vertical:
         title, columns = TABLES[panel_id]
@@ -135,8 +142,18 @@ class DashboardScreen(KpoScreen):
         return panel
 
     def on_mount(self) -> None:
-        self.query_one("#overdue", PanelTable).focus()  # enter opens the most urgent item
-        self.call_after_refresh(self._load)  # paint the empty panels first
+        self.call_after_refresh(self._load)  # after the first frame
+
+    def _lay_out_panels(self) -> AwaitMount | None:
+        """Mount the empty panels, unless they are there."""
+        if self.query("#columns"):
+            return None
+        return self.query_one("#dashboard").mount(self._columns())
+
+    def _focus_overdue(self) -> None:
+        """Focus the most urgent panel (enter opens its first item), unless one has focus."""
+        if self.focused is None:
+            self.query_one("#overdue", PanelTable).focus()
 
     def on_screen_resume(self) -> None:
         if self._shown_once:
@@ -148,10 +165,12 @@ class DashboardScreen(KpoScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def _load(self) -> None:
+        show = self.app.call_from_thread
+        show(self._lay_out_panels)  # waits until they are mounted
+        show(self._focus_overdue)
         from kpotui.services import insights
 
         store = self.session.store()  # the first screen opens the database (see Session)
-        show = self.app.call_from_thread
         show(self.query_one(NavBar).update_content)  # the database's name is known now
         show(self._show_due, insights.due_work(store, limit=50))
         show(self._show_renewals, insights.renewals(store))
