@@ -204,6 +204,19 @@ def test_retention_coverage_and_core_work_at_risk(firm: Store) -> None:
         ("Alt-data signals", ["only stale notes"]),
         ("ESG scoring", ["no internal owner"]),
     ]
+    assert kept.at_risk_count == 2
+
+
+def test_retention_lists_the_first_at_risk_by_name_and_counts_them_all(firm: Store) -> None:
+    make.task(firm, "Audit prep", owner="Ana")  # core, outsourced, no note at all
+    kept = insights.retention(firm, TODAY, limit=2)
+    assert [(r.name, r.reasons) for r in kept.at_risk] == [
+        ("Alt-data signals", ["only stale notes"]),
+        ("Audit prep", ["no retention note"]),
+    ]
+    assert (kept.at_risk_count, kept.outsourced, kept.with_owner, kept.covered) == (3, 5, 3, 1)
+    assert insights.retention(firm, TODAY, limit=0).at_risk == []
+    assert len(insights.retention(firm, TODAY).at_risk) == 3
 
 
 def test_cost_per_provider_against_in_house(firm: Store) -> None:

@@ -5,7 +5,8 @@ the statistics of the large benchmark firm (``bench/largefirm.py``: 200,000 deli
 after ``ANALYZE``), so the plans checked are the plans that firm gets. A plan fails when it
 reads a big table row by row (``SCAN deliverable``), builds an index on the fly at every
 call (``AUTOMATIC INDEX``), aggregates through a non-covering index (a table lookup per
-row), or sorts a whole table to show one page (``TEMP B-TREE FOR ORDER BY``).
+row, whether it scans the index or searches it for each row of another table), or sorts a
+whole table to show one page (``TEMP B-TREE FOR ORDER BY``).
 
 The incremental text filter is left out: a substring can be anywhere in a value, so it
 reads every row by nature (``bench/`` measures what that costs).
@@ -23,13 +24,14 @@ import pytest
 from sqlalchemy import event
 
 from kpotui.services import audit, insights, listing
+from kpotui.services.insights import activities
 from kpotui.store import Store, open_store
 from tests.services import factories as make
 
 TODAY = date(2025, 6, 30)
 BIG = ("deliverable", "contract", "task", "note", "decision", "audit_event")
 
-LARGE_FIRM_STATS = {
+LARGE_FIRM_STATS: dict[tuple[str, str | None], str] = {
     ("audit_event", "ix_audit_actor"): "342000 342000 1",
     ("audit_event", "ix_audit_batch"): "342000 342000",
     ("audit_event", "ix_audit_record"): "342000 57000 1",
@@ -39,14 +41,14 @@ LARGE_FIRM_STATS = {
     ("decision", "ix_decision_date"): "50000 22 12 7",
     ("decision", "sqlite_autoindex_decision_1"): "50000 3 1 1",
     ("deliverable", "ix_deliverable_due"): "200000 62",
-    ("deliverable", "ix_deliverable_reliability"): "200000 11 4 1 1 1",
-    ("deliverable", "ix_deliverable_status_due"): "200000 33334 13",
+    ("deliverable", "ix_deliverable_status_due"): "200000 33334 18 1",
     ("deliverable", "sqlite_autoindex_deliverable_1"): "200000 11 1",
     ("note", "ix_note_contract"): "20000 4",
     ("note", "ix_note_provider"): "20000 13",
     ("note", "ix_note_task"): "20000 2 2",
     ("note", "sqlite_autoindex_note_1"): "20000 1",
     ("provider", "sqlite_autoindex_provider_1"): "2000 1",
+    ("provider_reliability", None): "2000",
     ("task", "ix_task_contract"): "50000 4 2 2",
     ("task", "ix_task_matrix"): "50000 16667 8334 14 1 1",
     ("task", "sqlite_autoindex_task_1"): "50000 1",
@@ -123,6 +125,8 @@ def _problems(plans: list[tuple[str, list[str]]], *, aggregate: bool, page: bool
             bad = _reads_big_table_row_by_row(line, statement) or "AUTOMATIC" in line
             scan = re.match(rf"SCAN ({'|'.join(BIG)})\b", line)
             bad |= aggregate and scan is not None and "COVERING INDEX" not in line
+            search = re.match(rf"SEARCH ({'|'.join(BIG)})\b.* USING INDEX", line)
+            bad |= aggregate and search is not None and "GROUP BY" in statement
             bad |= page and "TEMP B-TREE FOR ORDER BY" in line
             if bad:
                 found.append(f"{line}\n    in: {' '.join(statement.split())[:400]}")
@@ -133,6 +137,9 @@ INSIGHTS: dict[str, Callable[[Store], Any]] = {
     "due_work": lambda s: insights.due_work(s, TODAY),
     "sourcing_matrix": insights.sourcing_matrix,
     "retention": lambda s: insights.retention(s, TODAY),
+    "retention, the first 50 at risk (few at risk: sorted)": lambda s: insights.retention(
+        s, TODAY, limit=50
+    ),
     "provider_costs": insights.provider_costs,
     "reliability": lambda s: insights.reliability(s, TODAY),
     "renewals": lambda s: insights.renewals(s, TODAY),
@@ -145,6 +152,22 @@ INSIGHTS: dict[str, Callable[[Store], Any]] = {
 def test_insight_queries_read_big_tables_only_through_indexes(firm: Store, name: str) -> None:
     problems = _problems(_plans(firm, lambda: INSIGHTS[name](firm)), aggregate=True, page=False)
     assert problems == [], "\n".join(problems)
+
+
+def test_many_at_risk_are_listed_by_walking_names_until_the_limit(
+    firm: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With thousands at risk (the large firm: 8,229) the dashboard's first 50 are found
+    by walking activities in name order, which stops after a few hundred names: no sort."""
+    monkeypatch.setattr(activities, "WALK_WHEN_AT_RISK_TIMES_LIMIT", 0)
+    plans = _plans(firm, lambda: insights.retention(firm, TODAY, limit=50))
+    (walk,) = [
+        lines
+        for statement, lines in plans
+        if "ORDER BY task.name LIMIT" in " ".join(statement.split())
+    ]
+    assert walk[0] == "SCAN task USING INDEX sqlite_autoindex_task_1"
+    assert not [line for line in walk if "TEMP B-TREE" in line or "AUTOMATIC" in line]
 
 
 KINDS = ("provider", "contract", "deliverable", "task", "note", "decision")

@@ -84,6 +84,11 @@ class Retention:
     """The first of those by name (all of them unless a limit was given)."""
 
 
+WALK_WHEN_AT_RISK_TIMES_LIMIT = 10
+"""List the first at-risk activities by walking all activities in name order only when at
+least this many times the limit are at risk (so the walk stops early)."""
+
+
 def retention(store: Store, today: date | None = None, *, limit: int | None = None) -> Retention:
     """Knowledge retention coverage of outsourced work, and the core activities at risk
     (``limit``: list at most that many, in name order; the counts always cover all).
@@ -116,6 +121,12 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
                 flags.c.classification, flags.c.owned, flags.c.fresh
             )
         ).all()
+        count: Counter[tuple[bool, bool, bool]] = Counter()
+        for classification, owned, fresh, n in groups:
+            count[(classification == "core", bool(owned), bool(fresh))] += n
+        at_risk_count = sum(
+            n for (core, owned, fresh), n in count.items() if core and not (owned and fresh)
+        )
         risky = (
             select(
                 T.c.id,
@@ -132,23 +143,21 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
                 or_(~has_owner, ~has_fresh),
             )
         )
-        if limit is None:
-            # ``name || ''`` sorts exactly as ``name`` but keeps SQLite from walking all
-            # activities in name order, looking each one up, to avoid sorting thousands.
-            risky = risky.order_by(T.c.name + "")
-        else:  # the first few in name order: walking the name index finds them at once
+        if limit is not None and at_risk_count >= WALK_WHEN_AT_RISK_TIMES_LIMIT * limit:
+            # Plenty at risk: walking the activities in name order finds the first
+            # ``limit`` of them after a few hundred names.
             risky = risky.order_by(T.c.name).limit(limit)
-        rows = conn.execute(risky).all()
-    count: Counter[tuple[bool, bool, bool]] = Counter()
-    for classification, owned, fresh, n in groups:
-        count[(classification == "core", bool(owned), bool(fresh))] += n
+        else:
+            # Few at risk (or all wanted): that walk would read nearly every activity, one
+            # lookup each. ``name || ''`` sorts exactly as ``name`` but keeps SQLite from
+            # walking, so it finds the few through ix_task_matrix and sorts them.
+            risky = risky.order_by(T.c.name + "").limit(limit)
+        rows = conn.execute(risky).all() if limit != 0 else []
     return Retention(
         outsourced=sum(count.values()),
         with_owner=sum(n for (_, owned, _), n in count.items() if owned),
         with_fresh_note=sum(n for (_, _, fresh), n in count.items() if fresh),
         covered=sum(n for (_, owned, fresh), n in count.items() if owned and fresh),
-        at_risk_count=sum(
-            n for (core, owned, fresh), n in count.items() if core and not (owned and fresh)
-        ),
+        at_risk_count=at_risk_count,
         at_risk=[AtRisk(r.id, r.name, r.code, r.owner, r.fresh, r.stale) for r in rows],
     )

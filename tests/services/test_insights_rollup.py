@@ -1,0 +1,220 @@
+"""Provider reliability is read from ``provider_reliability``, which database triggers keep
+(migration 0005). After every kind of write it must hold exactly what counting the
+deliverables gives: single records created, changed, moved and deleted, a refused write,
+an import and its undo, and an upgrade of a database that already held deliverables.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import and_, create_engine, func, select
+
+from kpotui import models as m
+from kpotui.interchange import importer
+from kpotui.interchange.sources import CsvSource
+from kpotui.services import insights, records, undo
+from kpotui.services.errors import ConflictError
+from kpotui.services.fields import kind_spec
+from kpotui.store import Store, open_store
+from kpotui.store.migrate import MIGRATIONS_DIR
+from tests.services import factories as make
+
+TODAY = date(2025, 6, 30)
+Figures = tuple[int, int, int, float | None, int]
+"""deliverables, delivered, on time, average quality, in rework."""
+
+
+def counted(store: Store) -> dict[str, Figures]:
+    """Each provider's figures counted from the deliverables themselves."""
+    p = m.Provider.__table__  # type: ignore[attr-defined]
+    c = m.Contract.__table__  # type: ignore[attr-defined]
+    d = m.Deliverable.__table__  # type: ignore[attr-defined]
+    query = (
+        select(
+            p.c.name,
+            func.count(d.c.id),
+            func.count(d.c.submitted_date),
+            func.count(d.c.id).filter(d.c.submitted_date <= d.c.due_date),
+            func.avg(d.c.quality_score),
+            func.count(d.c.id).filter(d.c.status == "rework"),
+        )
+        .select_from(
+            p.outerjoin(c, c.c.provider_id == p.c.id).outerjoin(d, d.c.contract_id == c.c.id)
+        )
+        .group_by(p.c.name)
+    )
+    with store.read() as conn:
+        rows = conn.execute(query).all()
+    return {
+        r[0]: (r[1], r[2], r[3], None if r[4] is None else round(float(r[4]), 2), r[5])
+        for r in rows
+    }
+
+
+def kept(store: Store) -> dict[str, Figures]:
+    """The figures as the dashboard reads them (from the rollup)."""
+    return {
+        r.provider: (r.deliverables, r.delivered, r.on_time, r.average_quality, r.rework)
+        for r in insights.reliability(store, TODAY)
+    }
+
+
+def exact(store: Store) -> dict[str, Figures]:
+    """The rollup's figures, after checking they are the counted ones."""
+    figures = kept(store)
+    assert figures == counted(store)
+    return figures
+
+
+def update(store: Store, kind: str, key: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    current = records.find(store, kind, key)
+    assert current is not None
+    return records.update_record(store, kind, current["id"], changes, version=current["version"])
+
+
+def delete(store: Store, kind: str, key: dict[str, Any]) -> None:
+    current = records.find(store, kind, key)
+    assert current is not None
+    records.delete_record(store, kind, current["id"], version=current["version"])
+
+
+@pytest.fixture
+def two_providers(store: Store) -> Store:
+    make.provider(store, "Anand")
+    make.provider(store, "Baltic")
+    make.contract(store, "ENG-A", "Anand")
+    make.contract(store, "ENG-B", "Baltic")
+    return store
+
+
+def test_single_record_writes_keep_the_rollup_exact(two_providers: Store) -> None:
+    store = two_providers
+    assert exact(store) == {"Anand": (0, 0, 0, None, 0), "Baltic": (0, 0, 0, None, 0)}
+
+    make.deliverable(store, "On time", "ENG-A", submitted_date="2025-05-30", quality_score=4)
+    make.deliverable(store, "Late", "ENG-A", submitted_date="2025-06-05", quality_score=1)
+    make.deliverable(store, "Owed", "ENG-A", status="rework")
+    assert exact(store) == {"Anand": (3, 2, 1, 2.5, 1), "Baltic": (0, 0, 0, None, 0)}
+
+    update(store, "deliverable", {"contract": "ENG-A", "title": "Late"}, due_date="2025-06-10")
+    update(store, "deliverable", {"contract": "ENG-A", "title": "Owed"}, status="in-progress")
+    assert exact(store)["Anand"] == (3, 2, 2, 2.5, 0)
+
+    # a deliverable moved to another provider's contract, then a whole contract moved
+    update(store, "deliverable", {"contract": "ENG-A", "title": "On time"}, contract="ENG-B")
+    assert exact(store) == {"Anand": (2, 1, 1, 1.0, 0), "Baltic": (1, 1, 1, 4.0, 0)}
+    update(store, "contract", {"code": "ENG-A"}, provider="Baltic")
+    assert exact(store) == {"Anand": (0, 0, 0, None, 0), "Baltic": (3, 2, 2, 2.5, 0)}
+
+    delete(store, "deliverable", {"contract": "ENG-A", "title": "Late"})
+    assert exact(store)["Baltic"] == (2, 1, 1, 4.0, 0)
+
+    make.provider(store, "Chennai")
+    assert exact(store)["Chennai"] == (0, 0, 0, None, 0)
+    delete(store, "provider", {"name": "Chennai"})
+    delete(store, "provider", {"name": "Anand"})
+    assert exact(store) == {"Baltic": (2, 1, 1, 4.0, 0)}
+    with store.read() as conn:
+        rows = conn.exec_driver_sql("SELECT count(*) FROM provider_reliability").scalar()
+    assert rows == 1, "a deleted provider's row goes with it"
+
+
+def test_a_refused_write_leaves_the_rollup_as_it_was(two_providers: Store) -> None:
+    store = two_providers
+    first = make.deliverable(store, "Pack", "ENG-A", submitted_date="2025-05-30", quality_score=5)
+    update(store, "deliverable", {"contract": "ENG-A", "title": "Pack"}, status="rework")
+    before = exact(store)
+    assert before["Anand"] == (1, 1, 1, 5.0, 1)
+
+    with pytest.raises(ConflictError):  # someone changed it since ``first`` was read
+        records.update_record(
+            store, "deliverable", first["id"], {"contract": "ENG-B"}, version=first["version"]
+        )
+    with pytest.raises(ConflictError):
+        records.delete_record(store, "deliverable", first["id"], version=first["version"])
+    contract = records.find(store, "contract", {"code": "ENG-A"})
+    assert contract is not None
+    with pytest.raises(ConflictError):
+        records.update_record(store, "contract", contract["id"], {"provider": "Baltic"}, version=0)
+    assert exact(store) == before
+
+
+def _import(store: Store, kind: str, text: str) -> None:
+    source = CsvSource(f"{kind}.csv", kind_spec(kind), io.BytesIO(text.encode()))
+    importer.import_sources(store, [source], on_conflict="update")
+
+
+def test_an_import_and_its_undo_keep_the_rollup_exact(two_providers: Store) -> None:
+    store = two_providers
+    make.deliverable(store, "Kept", "ENG-A", submitted_date="2025-05-30", quality_score=3)
+    before = exact(store)
+
+    _import(store, "providers", "name\nChennai\n")
+    _import(
+        store,
+        "contracts",
+        "code,title,provider,service_line,start_date\nENG-C,Contract C,Chennai,legal,2025-01-01\n",
+    )
+    _import(
+        store,
+        "deliverables",
+        "contract,title,due_date,status,submitted_date,quality_score\n"
+        "ENG-A,Kept,2025-06-01,rework,2025-06-03,1\n"  # an update: late now, in rework
+        "ENG-B,New,2025-06-01,accepted,2025-06-01,4\n"
+        "ENG-C,First,2025-06-01,planned,,\n"
+        "ENG-C,Second,2025-06-01,submitted,2025-05-01,2\n",
+    )
+    assert exact(store) == {
+        "Anand": (1, 1, 0, 1.0, 1),
+        "Baltic": (1, 1, 1, 4.0, 0),
+        "Chennai": (2, 1, 1, 2.0, 0),
+    }
+
+    undo.undo_last(store)  # the deliverables' import
+    after_undo = exact(store)
+    assert after_undo["Anand"] == before["Anand"]
+    assert after_undo["Baltic"] == before["Baltic"]
+    assert after_undo["Chennai"] == (0, 0, 0, None, 0)
+
+
+def _alembic(conn: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def test_the_upgrade_counts_the_deliverables_already_there(db_url: str) -> None:
+    store = open_store(db_url)
+    make.provider(store, "Anand")
+    make.provider(store, "Baltic")
+    make.contract(store, "ENG-A", "Anand")
+    make.deliverable(store, "Pack", "ENG-A", submitted_date="2025-05-30", quality_score=4)
+    store.close()
+    engine = create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
+    with engine.begin() as conn:
+        command.downgrade(_alembic(conn), "0004")
+        assert "provider_reliability" not in conn.dialect.get_table_names(conn)
+        # written with no trigger to count it: only the upgrade can
+        d = m.Deliverable.__table__  # type: ignore[attr-defined]
+        conn.execute(
+            d.update()
+            .where(and_(d.c.title == "Pack"))
+            .values(status="rework", submitted_date=date(2025, 6, 2))
+        )
+    engine.dispose()
+
+    upgraded = open_store(db_url)
+    try:
+        assert upgraded.upgraded_from == "0004"
+        assert exact(upgraded) == {"Anand": (1, 1, 0, 4.0, 1), "Baltic": (0, 0, 0, None, 0)}
+        make.deliverable(upgraded, "Next", "ENG-A", submitted_date="2025-05-01")
+        assert exact(upgraded)["Anand"] == (2, 2, 1, 4.0, 1), "the triggers work after it"
+    finally:
+        upgraded.close()
