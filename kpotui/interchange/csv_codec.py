@@ -114,14 +114,16 @@ def _date_column(days: Sequence[str | date | None]) -> Sequence[str]:
 
 
 def _integer_column(numbers: Sequence[int | None]) -> Sequence[str]:
-    return ["" if number is None else str(number) for number in numbers]
+    return _text_column([None if number is None else str(number) for number in numbers])
 
 
 def _money_cell(minor: int | None) -> str:
     if minor is None:
         return ""
-    units, cents = divmod(abs(minor), 100)
-    return f"{'-' if minor < 0 else ''}{units}.{cents:02d}"
+    if minor < 0:  # refused by validation; neutralised like any text starting with "-"
+        return neutralise("-" + _money_cell(-minor))
+    units, cents = divmod(minor, 100)
+    return f"{units}.{cents:02d}"
 
 
 def _bool_cell(flag: int | bool | None) -> str:
@@ -129,7 +131,7 @@ def _bool_cell(flag: int | bool | None) -> str:
 
 
 def _float_cell(number: float | None) -> str:
-    return "" if number is None else repr(float(number))
+    return "" if number is None else neutralise(repr(float(number)))
 
 
 def _list_cell(items: str | list[str] | None) -> str:
