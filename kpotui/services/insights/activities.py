@@ -99,34 +99,24 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
     with store.read() as conn:
         t = sql_day(conn, today)
         is_fresh = or_(N.c.review_by.is_(None), N.c.review_by >= t)
-        # Per activity, not per note: a seek in ix_note_task for each activity beats
-        # grouping all notes and joining the groups back (which needs an index built
-        # on the fly at every call).
         notes_of_task = select(func.count()).where(N.c.task_id == T.c.id)
         has_fresh = select(N.c.task_id).where(N.c.task_id == T.c.id, is_fresh).exists()
         has_owner = and_(T.c.owner.is_not(None), T.c.owner != "")
-        # One row per (classification, owned, fresh): each activity's note is looked for
-        # once, where a count per figure would look for it once per figure.
-        flags = (
-            select(
-                T.c.classification,
-                has_owner.label("owned"),
-                has_fresh.label("fresh"),
-            )
+        # Outsourced activities by (classification, owned), all of them and those with a
+        # fresh note: the second takes the few activities named by fresh notes (one pass
+        # over ix_note_task) rather than looking for a note of every activity.
+        by_owner = (
+            select(T.c.classification, has_owner.label("owned"), func.count())
             .where(T.c.sourcing.in_(OUTSOURCED))
-            .subquery()
+            .group_by(T.c.classification, has_owner)
         )
-        groups = conn.execute(
-            select(flags.c.classification, flags.c.owned, flags.c.fresh, func.count()).group_by(
-                flags.c.classification, flags.c.owned, flags.c.fresh
-            )
-        ).all()
+        with_fresh = by_owner.where(T.c.id.in_(select(N.c.task_id).where(is_fresh)))
         count: Counter[tuple[bool, bool, bool]] = Counter()
-        for classification, owned, fresh, n in groups:
-            count[(classification == "core", bool(owned), bool(fresh))] += n
-        at_risk_count = sum(
-            n for (core, owned, fresh), n in count.items() if core and not (owned and fresh)
-        )
+        for fresh, query in ((False, by_owner), (True, with_fresh)):
+            for classification, owned, n in conn.execute(query):
+                count[(classification == "core", bool(owned), fresh)] += n
+        core_covered = count[(True, True, True)]
+        at_risk_count = count[(True, False, False)] + count[(True, True, False)] - core_covered
         risky = (
             select(
                 T.c.id,
@@ -153,11 +143,19 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
             # walking, so it finds the few through ix_task_matrix and sorts them.
             risky = risky.order_by(T.c.name + "").limit(limit)
         rows = conn.execute(risky).all() if limit != 0 else []
+
+    def total(*, owned: bool | None = None, fresh: bool = False) -> int:
+        return sum(
+            n
+            for (_, is_owned, is_fresh), n in count.items()
+            if is_fresh == fresh and owned in (None, is_owned)
+        )
+
     return Retention(
-        outsourced=sum(count.values()),
-        with_owner=sum(n for (_, owned, _), n in count.items() if owned),
-        with_fresh_note=sum(n for (_, _, fresh), n in count.items() if fresh),
-        covered=sum(n for (_, owned, fresh), n in count.items() if owned and fresh),
+        outsourced=total(),
+        with_owner=total(owned=True),
+        with_fresh_note=total(fresh=True),
+        covered=total(owned=True, fresh=True),
         at_risk_count=at_risk_count,
         at_risk=[AtRisk(r.id, r.name, r.code, r.owner, r.fresh, r.stale) for r in rows],
     )

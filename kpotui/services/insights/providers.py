@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from kpotui.services.clock import today as clock_today
 from kpotui.services.insights.common import (
@@ -182,8 +182,9 @@ class Share:
 
 def concentration(store: Store) -> tuple[list[Share], list[Share]]:
     """Share of contract spend by provider and by provider country, per currency."""
-    # Contracts are summed per provider and currency first (one pass over the covering
-    # ix_contract_provider), so each provider is looked up once, not once per contract.
+    # Contracts are summed per provider and currency once (one pass over the covering
+    # ix_contract_provider), each provider is looked up once, and both groupings are read
+    # from that (a CTE used twice is computed once, on SQLite and PostgreSQL alike).
     spend = (
         select(
             C.c.provider_id,
@@ -194,21 +195,38 @@ def concentration(store: Store) -> tuple[list[Share], list[Share]]:
         .group_by(C.c.provider_id, C.c.currency)
         .subquery()
     )
-    results: list[list[Share]] = []
+    named = (
+        select(
+            P.c.name,
+            func.coalesce(P.c.country, "(unknown)").label("country"),
+            spend.c.currency,
+            spend.c.amount,
+        )
+        .select_from(spend.join(P, P.c.id == spend.c.provider_id))
+        .cte("named")
+    )
+    by_provider = select(
+        literal(0).label("by_country"),
+        named.c.name,
+        named.c.currency,
+        named.c.amount,
+        func.sum(named.c.amount).over(partition_by=named.c.currency),
+    )
+    country_amount = func.sum(named.c.amount)
+    by_country = select(
+        literal(1),
+        named.c.country,
+        named.c.currency,
+        country_amount,
+        func.sum(country_amount).over(partition_by=named.c.currency),
+    ).group_by(named.c.country, named.c.currency)
+    both = union_all(by_provider, by_country).subquery()
+    query = select(both).order_by(
+        both.c.by_country, both.c.currency, both.c.amount.desc(), both.c.name
+    )
+    results: tuple[list[Share], list[Share]] = ([], [])
     with store.read() as conn:
-        for group in (P.c.name, func.coalesce(P.c.country, "(unknown)")):
-            amount = func.sum(spend.c.amount)
-            total = func.sum(amount).over(partition_by=spend.c.currency)
-            rows = conn.execute(
-                select(group, spend.c.currency, amount, total)
-                .select_from(spend.join(P, P.c.id == spend.c.provider_id))
-                .group_by(group, spend.c.currency)
-                .order_by(spend.c.currency, amount.desc(), group)
-            ).all()
-            results.append(
-                [
-                    Share(r[0], r[1], money(r[2]), (int(r[2]) / int(r[3])) if r[3] else 0.0)
-                    for r in rows
-                ]
-            )
-    return results[0], results[1]
+        for grouping, name, currency, amount, total in conn.execute(query):
+            share = int(amount) / int(total) if total else 0.0
+            results[grouping].append(Share(name, currency, money(amount), share))
+    return results
