@@ -63,17 +63,18 @@ def append(
 _EVENT_COLUMNS = ("action", "kind", "record_id", "key", "changes", "batch")
 
 
-def append_many(conn: Connection, events: list[dict[str, Any]]) -> None:
-    """Append many events with one executemany (bulk imports)."""
+def append_many(conn: Connection, events: list[dict[str, Any]], **shared: Any) -> None:
+    """Append many events with one executemany (bulk imports); ``shared`` holds the
+    columns that every event has in common (e.g. ``action``, ``batch``), given once."""
     if not events:
         return
-    actor, now = current_actor(), utcnow()
+    columns = [name for name in _EVENT_COLUMNS if name not in shared]
     insert_many(
         conn,
         AUDIT,
-        _EVENT_COLUMNS,
-        ([event.get(name) for name in _EVENT_COLUMNS] for event in events),
-        fixed={"at": now, "actor": actor},
+        columns,
+        ([event.get(name) for name in columns] for event in events),
+        fixed={"at": utcnow(), "actor": current_actor(), **shared},
     )
 
 

@@ -198,16 +198,13 @@ def insert_records(
     audit.append_many(
         conn,
         [
-            {
-                "action": AuditAction.CREATE.value,
-                "kind": spec.name,
-                "record_id": added[tuple(row[i] for i in at_key)],
-                "key": name_of(record),
-                "changes": {},
-                "batch": batch,
-            }
+            {"record_id": added[tuple(row[i] for i in at_key)], "key": name_of(record)}
             for row, (record, _) in zip(rows, new, strict=True)
         ],
+        action=AuditAction.CREATE.value,
+        kind=spec.name,
+        changes={},
+        batch=batch,
     )
 
 
@@ -274,6 +271,38 @@ def large_page_cache(conn: Connection) -> Iterator[None]:
     finally:
         with suppress(DBAPIError):  # never hide the error that ended the import
             conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
+def drop_secondary_indexes(conn: Connection, spec: KindSpec) -> list[str]:
+    """Drop the kind's table's non-unique indexes inside the write transaction; returns
+    the statements that create them again (see :func:`create_indexes`).
+
+    SQLite only (elsewhere nothing is dropped): inserting a large import's rows into
+    every index, in the random order of their values, costs more than sorting them once
+    afterwards. Indexes that enforce a natural key stay. The drop is part of the
+    transaction, so a failed import rolls it back, and other connections never see it.
+    """
+    if conn.dialect.name != "sqlite":
+        return []
+    quote = conn.dialect.identifier_preparer.quote
+    table = table_of(spec).name
+    listed = conn.exec_driver_sql(f"PRAGMA index_list({quote(table)})").all()
+    statements = []
+    for index in listed:
+        if index.unique or index.origin != "c":
+            continue
+        sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (index.name,)
+        ).scalar_one()
+        conn.exec_driver_sql(f"DROP INDEX {quote(index.name)}")
+        statements.append(sql)
+    return statements
+
+
+def create_indexes(conn: Connection, statements: Iterable[str]) -> None:
+    """Create again the indexes :func:`drop_secondary_indexes` dropped."""
+    for sql in statements:
+        conn.exec_driver_sql(sql)
 
 
 def analyze(conn: Connection) -> None:

@@ -6,13 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from kpotui.cli import data
 from kpotui.interchange import importer
 from kpotui.interchange.sources import CsvSource
 from kpotui.services import audit, bulk, records, undo
-from kpotui.services.fields import kind_spec
+from kpotui.services.fields import KindSpec, kind_spec
 from kpotui.store import Store, open_store
 from tests.interchange.conftest import kpotui
 
@@ -112,3 +112,47 @@ def test_an_imported_record_is_audited_and_undone_as_part_of_its_import(store: S
     assert "2 changes" in undo.undo_last(store)  # the second import: Beta added, Acme updated
     assert records.find(store, "provider", {"name": "Beta"}) is None
     assert records.find(store, "provider", {"name": "Acme"})["country"] == "India"  # type: ignore[index]
+
+
+def _indexes(db: str) -> list[tuple[str, str]]:
+    store = open_store(db)
+    try:
+        with store.read() as conn:
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            return [tuple(row) for row in conn.exec_driver_sql(query)]
+    finally:
+        store.close()
+
+
+def test_a_large_import_builds_the_secondary_indexes_again_and_a_failed_one_keeps_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(importer, "DEFER_INDEXES_AFTER_ROWS", 100)
+    dropped: list[str] = []
+    drop = bulk.drop_secondary_indexes
+
+    def spy(conn: Connection, spec: KindSpec) -> list[str]:
+        statements = drop(conn, spec)
+        dropped.extend(statements)
+        return statements
+
+    monkeypatch.setattr(bulk, "drop_secondary_indexes", spy)
+    db = str(tmp_path / "big.db")
+    assert kpotui(db, "import", "--kind", "providers", "-", stdin="name\nAcme\n").exit_code == 0
+    before = _indexes(db)
+    assert any(name == "ix_contract_status_end" for name, _ in before)
+
+    header = "code,title,provider,service_line,start_date\n"
+    contracts = "".join(f"C-{i:03d},Contract {i},Acme,legal,2025-01-01\n" for i in range(300))
+    bad = contracts + "C-999,Late,Nobody,legal,2025-01-01\n"  # found after the drop
+    result = kpotui(db, "import", "--kind", "contracts", "-", stdin=header + bad)
+    assert result.exit_code == 1 and "no provider named 'Nobody'" in result.stderr
+    assert _indexes(db) == before
+    assert any("ix_contract_status_end" in sql for sql in dropped)  # dropped, rolled back
+
+    dropped.clear()
+    result = kpotui(db, "import", "--kind", "contracts", "-", stdin=header + contracts)
+    assert result.exit_code == 0, result.output
+    assert any("ix_contract_status_end" in sql for sql in dropped)
+    assert _indexes(db) == before
