@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any, TextIO
 
@@ -55,10 +54,11 @@ def encode_cell(spec: FieldSpec, value: Any) -> str:
     return neutralise(text)
 
 
-_NEEDS_QUOTES = re.compile('[,"\r\n]')
-"""A cell holding a comma, a quote or a line break is quoted, its quotes doubled (as
-``csv.writer`` does, except that it leaves a lone carriage return bare: every reader ends
-the row there)."""
+def _needs_quotes(text: str) -> bool:
+    """A cell holding a comma, a quote or a line break is quoted, its quotes doubled (as
+    ``csv.writer`` does, except that it leaves a lone carriage return bare: every reader
+    ends the row there). Four ``in`` tests scan far faster than a regular expression."""
+    return "," in text or '"' in text or "\n" in text or "\r" in text
 
 
 def write_csv(out: TextIO, spec: KindSpec, records: Iterable[dict[str, Any]]) -> int:
@@ -67,7 +67,8 @@ def write_csv(out: TextIO, spec: KindSpec, records: Iterable[dict[str, Any]]) ->
     written = 0
     rows = iter(records)
     while chunk := list(islice(rows, 500)):
-        _write_columns(out, [[encode_cell(f, r[f.name]) for r in chunk] for f in spec.fields])
+        cells = [_quoted_column([encode_cell(f, r[f.name]) for r in chunk]) for f in spec.fields]
+        _write_lines(out, cells)
         written += len(chunk)
     return written
 
@@ -81,40 +82,54 @@ def write_stored_csv(
     out.write(",".join(f.name for f in spec.fields) + "\n")
     for rows in batches:
         columns = zip(*rows, strict=True)
-        _write_columns(out, [cells(column) for cells, column in zip(convert, columns, strict=True)])
+        _write_lines(out, [cells(column) for cells, column in zip(convert, columns, strict=True)])
 
 
-def _write_columns(out: TextIO, columns: Sequence[Sequence[str]]) -> None:
-    """Write rows given as columns of cell texts, quoting the cells that need it."""
-    quoted = [_quoted_column(column) for column in columns]
-    out.write("\n".join(map(",".join, zip(*quoted, strict=True))) + "\n")
+def _write_lines(out: TextIO, columns: Sequence[Sequence[str]]) -> None:
+    """Write rows given as columns of cells, quoted already."""
+    out.write("\n".join(map(",".join, zip(*columns, strict=True))) + "\n")
 
 
 def _quoted_column(texts: Sequence[str]) -> Sequence[str]:
     """One search of the joined column first: most columns hold no cell to quote."""
-    if _NEEDS_QUOTES.search("".join(texts)) is None:
+    if not _needs_quotes("".join(texts)):
         return texts
-    return [
-        '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
-        for text in texts
-    ]
+    return ['"' + text.replace('"', '""') + '"' if _needs_quotes(text) else text for text in texts]
 
 
-def _text_column(texts: Sequence[str | None]) -> Sequence[str]:
-    """Cell texts, neutralised; with one C-level pass over the column when, as in almost
-    every column, no text starts with a character that might need it."""
+def _neutralised(texts: Sequence[str | None]) -> list[str]:
+    """Texts neutralised, None as ""; with one C-level pass over the column when, as in
+    almost every column, no text starts with a character that might need it."""
     if _ESCAPED_START.isdisjoint(map(_first_character, filter(None, texts))):
         return [text or "" for text in texts]
     return [neutralise(text) if text else "" for text in texts]
 
 
+def _text_column(texts: Sequence[str | None]) -> Sequence[str]:
+    return _quoted_column(_neutralised(texts))
+
+
 def _date_column(days: Sequence[str | date | None]) -> Sequence[str]:
     """ISO dates: SQLite stores them so already, PostgreSQL's driver gives dates."""
-    return [day.isoformat() if isinstance(day, date) else day or "" for day in days]
+    if any(map(isinstance, days, repeat(date))):
+        return [day.isoformat() if isinstance(day, date) else day or "" for day in days]
+    return [day or "" for day in days]  # type: ignore[misc]  # no date: checked above
 
 
 def _integer_column(numbers: Sequence[int | None]) -> Sequence[str]:
-    return _text_column([None if number is None else str(number) for number in numbers])
+    return _neutralised([None if number is None else str(number) for number in numbers])
+
+
+_TWO_DECIMALS = "%d.%02d"
+"""Units and cents; %-formatting a divmod is twice as fast as an f-string of two fields."""
+
+
+def _money_column(minors: Sequence[int | None]) -> Sequence[str]:
+    """Minor units as two-decimal text (1234 -> 12.34), in one comprehension when no
+    amount is negative (validation refuses them)."""
+    if min(filter(None, minors), default=0) < 0:
+        return list(map(_money_cell, minors))
+    return ["" if minor is None else _TWO_DECIMALS % divmod(minor, 100) for minor in minors]
 
 
 def _money_cell(minor: int | None) -> str:
@@ -140,6 +155,10 @@ def _list_cell(items: str | list[str] | None) -> str:
     return neutralise(LIST_SEPARATOR.join(json.loads(items) if isinstance(items, str) else items))
 
 
+def _list_column(lists: Sequence[str | list[str] | None]) -> Sequence[str]:
+    return _quoted_column(list(map(_list_cell, lists)))
+
+
 def _each(cell: Callable[[Any], str]) -> Callable[[Sequence[Any]], Sequence[str]]:
     return lambda values: list(map(cell, values))
 
@@ -147,13 +166,14 @@ def _each(cell: Callable[[Any], str]) -> Callable[[Sequence[Any]], Sequence[str]
 _STORED_COLUMN: dict[FieldType, Callable[[Sequence[Any]], Sequence[str]]] = {
     FieldType.DATE: _date_column,
     FieldType.INT: _integer_column,
-    FieldType.MONEY: _each(_money_cell),
+    FieldType.MONEY: _money_column,
     FieldType.BOOL: _each(_bool_cell),
     FieldType.FLOAT: _each(_float_cell),
-    FieldType.LIST: _each(_list_cell),
+    FieldType.LIST: _list_column,
 }
-"""Stored values of a column -> its cell texts; every other type is text (enumerations and
-references too) and goes through :func:`_text_column`."""
+"""Stored values of a column -> its cells; every other type is text (enumerations and
+references too) and goes through :func:`_text_column`. Only texts and lists can hold a
+character that needs quoting."""
 
 
 def _records(reader: Any, file: str, problems: Problems) -> Iterator[tuple[int, list[str]]]:
