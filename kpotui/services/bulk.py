@@ -32,8 +32,11 @@ from kpotui.services.records import (
     table_of,
 )
 
-BULK_CACHE_KIB = 64 * 1024
-"""SQLite page cache during a bulk write (see :func:`large_page_cache`)."""
+BULK_CACHE_KIB = 24 * 1024
+"""SQLite page cache during a bulk write (see :func:`large_page_cache`). 64 MiB took an
+import of 200,000 deliverables to 187 MB; with 24 MiB importing 20,000 notes (full-text
+index included) costs the same CPU time as with 64 MiB (21.1-21.4 s against 20.3-22.3 s,
+paired runs) and the deliverables stay under 150 MB."""
 IN_LIST_SIZE = 1000
 """Values per ``IN (...)`` list: far below every driver's bound-parameter limit."""
 
@@ -192,7 +195,7 @@ def insert_records(
         tuple(row[:-1]): row[-1]
         for row in conn.execute(
             select(*(table.c[columns[i]] for i in at_key), table.c.id).where(table.c.id > before)
-        )
+        ).all()
     }
     name_of = _key_text(spec)
     audit.append_many(

@@ -30,6 +30,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _TRUE = {"true", "yes", "1", "y", "on"}
 _FALSE = {"false", "no", "0", "n", "off"}
+_UNKNOWN = object()
 
 
 def canonical_enum(text: str) -> str:
@@ -227,12 +228,13 @@ class ValueCache:
     LONGEST = 64
 
     def __init__(self) -> None:
-        self._by_field: dict[str, dict[str, Any]] = {}
+        self.known: dict[str, dict[str, Any]] = {}
+        """Field name -> input text -> clean value."""
 
     def clean(self, spec: FieldSpec, value: Any) -> Any:
         if type(value) is not str or len(value) > self.LONGEST or spec.type is FieldType.LIST:
             return clean_value(spec, value)
-        known = self._by_field.setdefault(spec.name, {})
+        known = self.known.setdefault(spec.name, {})
         try:
             return known[value]
         except KeyError:
@@ -254,20 +256,30 @@ def clean_collect(
     ``cache`` (one per kind) speeds up cleaning many records of that kind.
     """
     clean_one = cache.clean if cache is not None else clean_value
+    known_by_field = cache.known if cache is not None else {}
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name in raw:
-        if name not in kind.by_name:
-            errors[name] = f"unknown field for a {kind.name}"
+    if not raw.keys() <= kind.by_name.keys():
+        for name in raw:
+            if name not in kind.by_name:
+                errors[name] = f"unknown field for a {kind.name}"
     for spec in kind.fields:
-        if spec.name not in raw:
+        name = spec.name
+        if name not in raw:
             if not partial:
-                values[spec.name] = [] if spec.type is FieldType.LIST else spec.default
+                values[name] = [] if spec.type is FieldType.LIST else spec.default
             continue
+        value = raw[name]
+        known = known_by_field.get(name)  # the cache's hit, without a call per value
+        if known is not None and type(value) is str:
+            found = known.get(value, _UNKNOWN)
+            if found is not _UNKNOWN:
+                values[name] = found
+                continue
         try:
-            values[spec.name] = clean_one(spec, raw[spec.name])
+            values[name] = clean_one(spec, value)
         except ValueError as exc:
-            errors[spec.name] = str(exc)
+            errors[name] = str(exc)
     for spec in kind.fields:
         checked = spec.name in values or not partial
         if spec.required and checked and spec.name not in errors and values.get(spec.name) is None:
