@@ -7,6 +7,9 @@ Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-
 tab or carriage return: OWASP "CSV injection") are written with a leading ``'``; so is a
 cell that starts with ``'`` followed by one of those characters or another ``'``. Reading
 removes exactly that one ``'``, so every value survives the round trip.
+
+Writing builds each batch of rows a column at a time (one converter per field, chosen once),
+which is what keeps exporting a large firm fast.
 """
 
 from __future__ import annotations
@@ -137,8 +140,7 @@ def _money_cell(minor: int | None) -> str:
         return ""
     if minor < 0:  # refused by validation; neutralised like any text starting with "-"
         return neutralise("-" + _money_cell(-minor))
-    units, cents = divmod(minor, 100)
-    return f"{units}.{cents:02d}"
+    return _TWO_DECIMALS % divmod(minor, 100)
 
 
 def _bool_cell(flag: int | bool | None) -> str:
