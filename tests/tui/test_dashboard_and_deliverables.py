@@ -13,7 +13,7 @@ from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
 from kpotui.tui.widgets.panel_table import PanelTable
-from tests.tui.conftest import settle
+from tests.tui.conftest import AT_SCALE, settle
 from tests.tui.helpers import table
 from tests.tui.sample_firm import SAMPLE
 
@@ -37,6 +37,7 @@ def quality_shown(app: KpoApp, provider: str) -> str:
     return str(reliability.get_row(f"provider:{provider}")[3])
 
 
+@AT_SCALE
 async def test_accepting_an_overdue_deliverable_moves_the_dashboard(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
@@ -79,6 +80,7 @@ async def test_accepting_an_overdue_deliverable_moves_the_dashboard(
         assert quality_shown(app, provider) != quality_before
 
 
+@AT_SCALE
 async def test_dashboard_rows_open_the_record_behind_them(make_app: Callable[..., KpoApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -128,6 +130,7 @@ def stored_deliverables(db: Path, text: str = "") -> tuple[int, int]:
         store.close()
 
 
+@AT_SCALE
 async def test_slash_filters_every_deliverable_as_it_is_typed(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:

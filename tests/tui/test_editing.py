@@ -14,7 +14,7 @@ from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.dialogs.record_form import RecordForm
 from kpotui.tui.widgets.field_row import FieldRow
-from tests.tui.conftest import settle
+from tests.tui.conftest import AT_SCALE, settle
 from tests.tui.helpers import choose, move_to, notices, screen_text, table, type_in
 
 
@@ -30,6 +30,7 @@ def field_row(form: RecordForm, name: str) -> FieldRow:
     return next(row for row in form.query(FieldRow) if row.spec.name == name)
 
 
+@AT_SCALE
 async def test_create_edit_and_delete_a_contract_through_the_form(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
@@ -106,6 +107,7 @@ async def test_a_bad_value_is_flagged_as_it_is_typed(make_app: Callable[..., Kpo
         assert row.error is None
 
 
+@AT_SCALE
 async def test_delete_refused_while_referenced_says_why(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
@@ -123,6 +125,7 @@ async def test_delete_refused_while_referenced_says_why(
         assert stored(firm_db, "contract", {"code": "ENG-2023-004"}) is not None
 
 
+@AT_SCALE
 async def test_a_save_after_someone_else_changed_the_record_shows_theirs(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
@@ -164,6 +167,7 @@ async def test_a_save_after_someone_else_changed_the_record_shows_theirs(
         assert not isinstance(app.screen, RecordForm)
 
 
+@AT_SCALE
 async def test_read_only_refuses_to_edit_and_says_why(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:

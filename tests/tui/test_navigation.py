@@ -10,11 +10,12 @@ from kpotui.tui.app import KpoApp, build_app
 from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.screens.help import HelpScreen
 from kpotui.tui.widgets.nav_bar import NavBar
-from tests.tui.conftest import settle
+from tests.tui.conftest import AT_SCALE, settle
 
 SCREEN_CLASSES = {s.mode: s.class_name for s in MAIN_SCREENS}
 
 
+@AT_SCALE
 async def test_each_of_the_seven_screens_is_one_key_away(make_app: Callable[..., KpoApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

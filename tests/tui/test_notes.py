@@ -10,7 +10,7 @@ from textual.widgets import Markdown, TextArea
 
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.record_form import RecordForm
-from tests.tui.conftest import settle
+from tests.tui.conftest import AT_SCALE, settle
 from tests.tui.helpers import column_values, screen_text, table, type_in
 from tests.tui.sample_firm import SAMPLE
 
@@ -27,6 +27,7 @@ def notes_mentioning(word: str) -> set[str]:
     }
 
 
+@AT_SCALE
 async def test_slash_searches_title_body_and_tags(make_app: Callable[..., KpoApp]) -> None:
     expected = notes_mentioning("airflow")
     assert len(expected) == 2  # one through its tags, one through its body; no title has it
@@ -44,6 +45,7 @@ async def test_slash_searches_title_body_and_tags(make_app: Callable[..., KpoApp
         assert table(app).row_count == everything
 
 
+@AT_SCALE
 async def test_every_word_must_match(make_app: Callable[..., KpoApp]) -> None:
     both = notes_mentioning("respondent") & notes_mentioning("screener")
     app = make_app()

@@ -7,7 +7,6 @@ SVGs under ``tests/tui/__snapshots__`` before committing them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +14,6 @@ from textual.pilot import Pilot
 
 from kpotui.tui.app import KpoApp
 from tests.tui.conftest import settle
-
-
-@pytest.fixture
-def firm_template(sample_template: Path) -> Path:
-    """Screenshots are of the sample firm only (the large firm's pilot tests check it)."""
-    return sample_template
-
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
