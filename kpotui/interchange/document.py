@@ -133,9 +133,9 @@ def parse(data: bytes, encoding: str, file: str, problems: Problems) -> Document
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
         limit = sys.get_int_max_str_digits()
         number = re.search(rf"\d{{{limit + 1},}}", text)
-        line = text.count("\n", 0, number.start()) + 1 if number else None
+        number_line = text.count("\n", 0, number.start()) + 1 if number else None
         problems.add(
-            Location(file, line),
+            Location(file, number_line),
             f"invalid {encoding.upper()}: a number of more than {limit:,} digits",
         )
         return None
