@@ -235,13 +235,12 @@ class ValueCache:
         if type(value) is not str or len(value) > self.LONGEST or spec.type is FieldType.LIST:
             return clean_value(spec, value)
         known = self.known.setdefault(spec.name, {})
-        try:
-            return known[value]
-        except KeyError:
+        result = known.get(value, _UNKNOWN)
+        if result is _UNKNOWN:  # not an exception: a field of distinct values always misses
             result = clean_value(spec, value)
             if len(known) < self.PER_FIELD:
                 known[value] = result
-            return result
+        return result
 
 
 def clean_collect(
