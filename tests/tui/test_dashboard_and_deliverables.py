@@ -7,6 +7,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
+
 from kpotui.services import listing, records
 from kpotui.services.listing import ListFilter
 from kpotui.store import open_store
@@ -162,3 +164,20 @@ async def test_slash_filters_every_deliverable_as_it_is_typed(
         await pilot.press("slash", "escape")
         await settle(pilot)
         assert shown.row_count == everything
+
+
+async def test_keys_that_arrive_with_the_slash_go_into_the_filter(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    """A paste or a fast typist over SSH delivers ``/model`` in one read: the letters must
+    not reach the table, where ``m`` marks and ``e`` edits."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        for key, character in [("slash", "/"), *((c, c) for c in "model")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert not isinstance(app.screen, MarkDeliverable)
+        status = str(app.screen.query_one(".list-status").render())
+        assert "matching “model”" in status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -36,6 +36,8 @@ class RecordList(Vertical):
         sort, descending = DEFAULT_SORT[source.kind]
         self._first_query = Query(sort=sort, descending=descending)
         self._count: int | None = None
+        self._filter_opening = False
+        """``/`` was pressed and the filter line has not got the focus yet."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: type words, enter keeps, escape clears", compact=True)
@@ -65,6 +67,29 @@ class RecordList(Vertical):
         field.display = True
         field.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """Characters typed right after the filter key belong in the filter.
+
+        A terminal delivers a paste, or a fast typist's ``/model`` over SSH, in one read:
+        every key bubbles through here before the screen's ``filter`` binding runs and
+        long before the focus moves, so without this the table's screen would get ``m``
+        (mark) and ``e`` (edit).
+        """
+        if self._filter_opening:
+            if event.is_printable and event.character:
+                event.stop()
+                event.prevent_default()
+                self.query_one(Input).insert_text_at_cursor(event.character)
+        elif self._is_filter_key(event.key):
+            self._filter_opening = True  # the binding itself still runs and opens the filter
+
+    def _is_filter_key(self, key: str) -> bool:
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.enabled and active.binding.action == "filter"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._filter_opening = False  # from now on keys go where the focus is
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_filter":
             return self.query_one(Input).display  # else escape goes to the screen (back)
@@ -74,6 +99,7 @@ class RecordList(Vertical):
         field = self.query_one(Input)
         field.value = ""
         field.display = False
+        self._filter_opening = False
         self.table.focus()
 
     @on(Input.Changed)
