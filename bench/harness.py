@@ -11,6 +11,7 @@ import signal
 import statistics
 import struct
 import subprocess
+import sys
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,16 +27,27 @@ class Child:
     """How one child process went."""
 
     seconds: float
-    peak_mb: float
-    """Peak resident memory (``ru_maxrss``)."""
+    peak_mb: float | None
+    """Peak resident memory, when asked for (see ``probes/peak.py``)."""
     output: str
 
 
+PEAK_PROBE = Path(__file__).parent / "probes" / "peak.py"
+
+
 def run_child(
-    command: Sequence[str], env: Mapping[str, str] | None = None, *, until: str | None = None
+    command: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    until: str | None = None,
+    memory: bool = False,
 ) -> Child:
     """Run ``command``; its wall time from start to exit (or to the first output line
-    starting with ``until``) and its peak memory. Fails loudly if it fails."""
+    starting with ``until``) and, with ``memory``, its peak memory measured through
+    ``probes/peak.py`` (which adds its own start, ~20 ms, to the time). Fails loudly if
+    it fails."""
+    if memory:
+        command = [sys.executable, str(PEAK_PROBE), *command]
     start = time.perf_counter()
     process = subprocess.Popen(
         command, env=dict(env) if env else None, stdout=subprocess.PIPE, text=True
@@ -47,14 +59,18 @@ def run_child(
         lines.append(line)
         if until is not None and seconds is None and line.startswith(until):
             seconds = time.perf_counter() - start
-    _, status, usage = os.wait4(process.pid, 0)
+    _, status, _ = os.wait4(process.pid, 0)
     total = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed with status {process.returncode}")
     if until is not None and seconds is None:
         raise RuntimeError(f"{' '.join(command)} never printed {until!r}")
-    return Child(seconds if seconds is not None else total, usage.ru_maxrss / 1024, "".join(lines))
+    output, peak_mb = "".join(lines), None
+    if memory:
+        output, _, peak_kib = output.rpartition("peak-kib ")
+        peak_mb = int(peak_kib) / 1024
+    return Child(seconds if seconds is not None else total, peak_mb, output)
 
 
 def first_frame(command: Sequence[str], marker: bytes, env: Mapping[str, str]) -> float:

@@ -66,8 +66,8 @@ def _import(db: Path, csv_dir: Path, kinds: tuple[str, ...], env: dict[str, str]
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     files = [str(csv_dir / f"{kind}.csv") for kind in kinds]
-    child = run_child([f.KPOTUI, "--db", str(db), "import", *files], env)
-    return f"{child.seconds:.1f} s, peak {child.peak_mb:.0f} MB"
+    child = run_child([f.KPOTUI, "--db", str(db), "import", *files], env, memory=True)
+    return f"{child.seconds:.1f} s, peak {child.peak_mb or 0:.0f} MB"
 
 
 def build(env: dict[str, str], *, rebuild: bool) -> dict[str, str]:
