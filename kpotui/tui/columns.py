@@ -75,8 +75,8 @@ def _about(record: Record, _: RowContext) -> str:
 
 def _stat(name: str) -> Callable[[Record, RowContext], str]:
     def cell(record: Record, ctx: RowContext) -> str:
-        stats = ctx.extra.get(record["name"])
-        return str(stats[name]) if stats else fmt.NONE
+        stats = ctx.extra.get(record["name"]) or {}
+        return str(stats.get(name, fmt.NONE))  # no spend: a provider without contracts
 
     return cell
 
