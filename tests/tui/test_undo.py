@@ -145,3 +145,32 @@ async def test_opening_a_database_others_can_read_warns(
         warnings = [n for n in notices(app) if n.startswith("Warning:")]
         assert len(warnings) == 1
         assert "every account on this machine" in warnings[0] and "chmod 600" in warnings[0]
+
+
+async def test_undoing_the_creation_of_the_record_on_screen_closes_its_screen(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    store = open_store(str(firm_db))
+    try:
+        records.create(store, "provider", {"name": "Zeta Research", "country": "India"})
+    finally:
+        store.close()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        await move_to(pilot, "name", "Zeta Research")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert "Zeta Research" in screen_text(app)
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert "creation of provider" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+
+        assert app.screen is not detail
+        assert any("Zeta Research no longer exists" in n for n in notices(app))
+        assert "Zeta Research" not in screen_text(app)

@@ -106,7 +106,11 @@ class RecordDetailScreen(EditingScreen):
     def _load_record(self) -> None:
         store = self.session.store()
         if self.record_id is not None:
-            record = records.get(store, self.spec.name, self.record_id)
+            try:
+                record = records.get(store, self.spec.name, self.record_id)
+            except NotFoundError:  # deleted since it was opened: by an undo, or by someone
+                self.app.call_from_thread(self._gone)
+                return
         else:
             found = records.find(store, self.spec.name, self.key)
             if found is None:
@@ -117,6 +121,13 @@ class RecordDetailScreen(EditingScreen):
         history = audit.history(store, self.spec.name, record["id"])
         facts = FACTS[self.spec.name](store, record) if self.spec.name in FACTS else []
         self.app.call_from_thread(self._show, record, history, facts)
+
+    def _gone(self) -> None:
+        """Close this screen: its record no longer exists."""
+        shown = self.query_one(".detail-title", Static).render()
+        self.app.notify(f"{shown} no longer exists", title="Closed", severity="warning")
+        if self.is_current:
+            self.app.pop_screen()
 
     def _show(self, record: Record, history: list[dict[str, Any]], facts: Facts) -> None:
         self.record, self.record_id = record, record["id"]
