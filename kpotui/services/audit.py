@@ -10,7 +10,7 @@ import getpass
 import os
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from kpotui.models import AuditAction, AuditEvent, utcnow
 from kpotui.services.bulk_insert import insert_many
@@ -78,6 +78,11 @@ def append_many(conn: Connection, events: list[dict[str, Any]], **shared: Any) -
     )
 
 
+def not_an_undo(table: Any) -> ColumnElement[bool]:
+    """Events of ``table`` (the audit table or an alias of it) that no undo wrote."""
+    return table.c.batch.is_(None) | ~table.c.batch.startswith(UNDO_PREFIX)
+
+
 def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:
     """Every event of one record, oldest first.
 
@@ -90,7 +95,7 @@ def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:
     created = select(func.max(AUDIT.c.id)).where(
         this_record,
         AUDIT.c.action == AuditAction.CREATE.value,
-        AUDIT.c.batch.is_(None) | ~AUDIT.c.batch.startswith(UNDO_PREFIX),
+        not_an_undo(AUDIT),
     )
     start = func.coalesce(created.scalar_subquery(), 0)
     query = select(AUDIT).where(this_record, AUDIT.c.id >= start).order_by(AUDIT.c.id)

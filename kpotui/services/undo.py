@@ -67,10 +67,6 @@ def _change_name(table: Any) -> ColumnElement[str]:
     return func.coalesce(table.c.batch, literal("event-") + cast(table.c.id, String))
 
 
-def _not_an_undo(table: Any) -> ColumnElement[bool]:
-    return table.c.batch.is_(None) | ~table.c.batch.startswith(UNDO_PREFIX)
-
-
 def _last_change(conn: Connection, actor: str) -> dict[str, Any]:
     undone = AUDIT.alias("undone")
     already_undone = exists().where(
@@ -80,7 +76,7 @@ def _last_change(conn: Connection, actor: str) -> dict[str, Any]:
     )
     row = conn.execute(
         select(AUDIT)
-        .where(AUDIT.c.actor == actor, _not_an_undo(AUDIT), ~already_undone)
+        .where(AUDIT.c.actor == actor, audit.not_an_undo(AUDIT), ~already_undone)
         .order_by(AUDIT.c.id.desc())
         .limit(1)
     ).first()
