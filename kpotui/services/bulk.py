@@ -25,11 +25,13 @@ from kpotui.services.bulk_insert import insert_many
 from kpotui.services.fields import KINDS, FieldType, KindSpec
 from kpotui.services.records import (
     Record,
+    column_values,
     key_text,
     plain,
     record_select,
     row_to_record,
     table_of,
+    to_column_value,
 )
 
 BULK_CACHE_KIB = 24 * 1024
@@ -110,27 +112,6 @@ def records_by_id(conn: Connection, spec: KindSpec, ids: Iterable[int]) -> dict[
 
 
 @cache
-def _column_plan(kind: str) -> dict[str, tuple[str, FieldType]]:
-    """Field name -> (column, type) for a kind: worked out once, used for every row."""
-    return {f.name: (f.column, f.type) for f in KINDS[kind].fields}
-
-
-def _columns(spec: KindSpec, record: Mapping[str, Any], ref_ids: Mapping[str, int]) -> dict:
-    """Column values of a record (see :func:`kpotui.services.records.to_column_value`)."""
-    plan = _column_plan(spec.name)
-    columns: dict[str, Any] = {}
-    for name, value in record.items():
-        column, kind = plan[name]
-        if kind is FieldType.REF:
-            columns[column] = ref_ids.get(name)
-        elif kind is FieldType.MONEY and value is not None:
-            columns[column] = int(value * 100)
-        else:
-            columns[column] = value
-    return columns
-
-
-@cache
 def _insert_plan(kind: str) -> tuple[list[str], Callable[[Mapping[str, Any]], tuple], list]:
     """(columns, a getter of a record's values in their order, [(index, field)] of the
     references and money amounts, which need converting) for inserting a kind."""
@@ -151,8 +132,8 @@ def _insert_values(
     for i, f in convert:
         if f.type is FieldType.REF:
             values[i] = ref_ids.get(f.name)
-        elif values[i] is not None:
-            values[i] = int(values[i] * 100)
+        else:
+            values[i] = to_column_value(f, values[i])
     return values
 
 
@@ -224,7 +205,7 @@ def update_records(
     groups: dict[frozenset[str], list[dict[str, Any]]] = {}
     now = utcnow()
     for current, changed, ref_ids in changes:
-        columns = _columns(spec, changed, ref_ids)
+        columns = column_values(spec, changed, ref_ids)
         row = {f"new_{name}": value for name, value in columns.items()}
         groups.setdefault(frozenset(columns), []).append({"record_id": current["id"], **row})
     for names, rows in groups.items():

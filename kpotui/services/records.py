@@ -190,7 +190,8 @@ def resolve_refs_collect(
     return ids, errors
 
 
-def _columns(spec: KindSpec, values: Mapping[str, Any], ref_ids: Mapping[str, int]) -> dict:
+def column_values(spec: KindSpec, values: Mapping[str, Any], ref_ids: Mapping[str, int]) -> dict:
+    """Column -> stored value of the clean ``values`` (references as the ids in ``ref_ids``)."""
     columns: dict[str, Any] = {}
     for name, value in values.items():
         f = spec.field(name)
@@ -238,7 +239,7 @@ def create_in(
         raise ValidationError(errors)
     _check_unique(conn, spec, values, None)
     now = utcnow()
-    columns = _columns(spec, values, ref_ids) | {"created_at": now, "updated_at": now}
+    columns = column_values(spec, values, ref_ids) | {"created_at": now, "updated_at": now}
     if reuse_id is not None:
         columns["id"] = reuse_id
     inserted = conn.execute(insert(table_of(spec)).values(**columns)).inserted_primary_key
@@ -311,7 +312,7 @@ def update_in(
         update(table)
         .where(table.c.id == record_id, table.c.version == current["version"])
         .values(
-            **_columns(spec, changed, ref_ids),
+            **column_values(spec, changed, ref_ids),
             version=table.c.version + 1,
             updated_at=utcnow(),
         )
