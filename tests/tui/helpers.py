@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
 
+from kpotui.services import records
+from kpotui.store import open_store
 from kpotui.tui.widgets.virtual_table import VirtualTable
 from tests.tui.conftest import settle
 
@@ -77,3 +80,19 @@ async def choose(pilot: Pilot[None], name: str, text: str) -> None:
 def screen_text(app: App[Any]) -> str:
     """What the screen shows, as the text of an SVG screenshot (words stay whole)."""
     return app.export_screenshot().replace("&#160;", " ")
+
+
+def add_provider(db: Path, name: str) -> None:
+    """Store a provider without contracts before the app starts."""
+    store = open_store(str(db))
+    try:
+        records.create(store, "provider", {"name": name, "country": "India"})
+    finally:
+        store.close()
+
+
+async def show_provider(pilot: Pilot[None], name: str) -> None:
+    """Go to the providers screen and put the cursor on ``name``."""
+    await pilot.press("6")
+    await settle(pilot)
+    await move_to(pilot, "name", name)

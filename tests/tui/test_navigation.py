@@ -6,14 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpotui import config
-from kpotui.services import records
-from kpotui.store import open_store
 from kpotui.tui.app import KpoApp, build_app
 from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.screens.help import HelpScreen
 from kpotui.tui.widgets.nav_bar import NavBar
 from tests.tui.conftest import AT_SCALE, settle
-from tests.tui.helpers import move_to, table
+from tests.tui.helpers import add_provider, show_provider, table
 
 SCREEN_CLASSES = {s.mode: s.class_name for s in MAIN_SCREENS}
 
@@ -139,16 +137,10 @@ async def test_keys_table_in_the_config_remaps_a_binding(firm_db: Path) -> None:
 async def test_a_provider_without_contracts_is_listed_with_empty_figures(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
-    store = open_store(str(firm_db))
-    try:
-        records.create(store, "provider", {"name": "Zeta Research", "country": "India"})
-    finally:
-        store.close()
+    add_provider(firm_db, "Zeta Research")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        await move_to(pilot, "name", "Zeta Research")
+        await show_provider(pilot, "Zeta Research")
         row = table(app).current_row
         assert row is not None
         keys = [c.key for c in table(app).columns]

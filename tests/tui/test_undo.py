@@ -16,7 +16,15 @@ from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.record_form import RecordForm
 from kpotui.tui.screens.help import HelpScreen
 from tests.tui.conftest import settle
-from tests.tui.helpers import move_to, notices, screen_text, table, type_in
+from tests.tui.helpers import (
+    add_provider,
+    move_to,
+    notices,
+    screen_text,
+    show_provider,
+    table,
+    type_in,
+)
 
 CODE = "ENG-2023-004"
 OLD_TITLE = "Coverage model maintenance - US Industrials and Healthcare"
@@ -150,16 +158,10 @@ async def test_opening_a_database_others_can_read_warns(
 async def test_undoing_the_creation_of_the_record_on_screen_closes_its_screen(
     make_app: Callable[..., KpoApp], firm_db: Path
 ) -> None:
-    store = open_store(str(firm_db))
-    try:
-        records.create(store, "provider", {"name": "Zeta Research", "country": "India"})
-    finally:
-        store.close()
+    add_provider(firm_db, "Zeta Research")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        await move_to(pilot, "name", "Zeta Research")
+        await show_provider(pilot, "Zeta Research")
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
