@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from kpotui.interchange.problems import Location, Problems, Row
 from kpotui.services.fields import FieldSpec, FieldType, KindSpec
-from kpotui.services.records import plain
+from kpotui.services.records import json_safe
 
 LIST_SEPARATOR = ";"
 CELL_LIMIT = 1_000_000
@@ -53,7 +53,7 @@ def encode_cell(spec: FieldSpec, value: Any) -> str:
     elif isinstance(value, float):
         text = repr(value)
     else:
-        text = str(plain(spec, value))
+        text = str(json_safe(value))
     return neutralise(text)
 
 

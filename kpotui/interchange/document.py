@@ -25,7 +25,7 @@ import tomli_w
 
 from kpotui.interchange.problems import Location, Problems, Row
 from kpotui.services.fields import BY_PLURAL, KindSpec
-from kpotui.services.records import Record, plain
+from kpotui.services.records import Record, json_safe
 
 FORMAT = "kpotui/1"
 TOP_LEVEL = ("format", "reference_date", *BY_PLURAL)
@@ -193,7 +193,7 @@ def document_values(spec: KindSpec, record: Record, *, native_dates: bool) -> di
         value = record[f.name]
         if value is None or value == []:
             continue
-        out[f.name] = value if native_dates and isinstance(value, date) else plain(f, value)
+        out[f.name] = value if native_dates and isinstance(value, date) else json_safe(value)
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpotui.services.fields import FieldType, KindSpec
-from kpotui.services.records import Record, plain
+from kpotui.services.records import Record, json_safe
 
 
 @dataclass
@@ -89,6 +89,6 @@ def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], 
             elif isinstance(value, bool):
                 cells.append("true" if value else "false")
             else:
-                cells.append("" if value is None else str(plain(f, value)))
+                cells.append("" if value is None else str(json_safe(value)))
         rows.append(cells)
     return [f.name for f in fields], rows

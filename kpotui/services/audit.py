@@ -10,9 +10,9 @@ import getpass
 import os
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, insert, select
 
-from kpotui.models import AuditAction, AuditEvent, utcnow
+from kpotui.models import AuditEvent, utcnow
 from kpotui.services.bulk_insert import insert_many
 from kpotui.store import Store
 
@@ -81,26 +81,6 @@ def append_many(conn: Connection, events: list[dict[str, Any]], **shared: Any) -
 def not_an_undo(table: Any) -> ColumnElement[bool]:
     """Events of ``table`` (the audit table or an alias of it) that no undo wrote."""
     return table.c.batch.is_(None) | ~table.c.batch.startswith(UNDO_PREFIX)
-
-
-def history(store: Store, kind: str, record_id: int) -> list[dict[str, Any]]:
-    """Every event of one record, oldest first.
-
-    SQLite hands a deleted record's id to the next record created when it was the highest,
-    so an id can name two records over time. The history starts at the newest creation
-    that was not an undo (undo re-creates a deleted record under its old id on purpose,
-    and that record's history goes on).
-    """
-    this_record = (AUDIT.c.kind == kind) & (AUDIT.c.record_id == record_id)
-    created = select(func.max(AUDIT.c.id)).where(
-        this_record,
-        AUDIT.c.action == AuditAction.CREATE.value,
-        not_an_undo(AUDIT),
-    )
-    start = func.coalesce(created.scalar_subquery(), 0)
-    query = select(AUDIT).where(this_record, AUDIT.c.id >= start).order_by(AUDIT.c.id)
-    with store.read() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def recent(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:

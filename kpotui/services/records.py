@@ -1,18 +1,16 @@
-"""Create, read, update and delete any kind of record, with audit and optimistic locking.
+"""Reading records of any kind, and how a record is represented.
 
 A *record* is a plain dict keyed by the public field names of its kind (those of the file
 format) holding clean values (see :mod:`kpotui.services.validation`), plus ``id``,
 ``version``, ``created_at`` and ``updated_at``. References hold the natural key of the
 record referenced (a contract's ``provider`` is the provider's name).
 
-Every write runs in one ``BEGIN IMMEDIATE`` transaction: it reads the current row,
-validates, writes, and appends its audit event, so concurrent writers queue instead of
-overwriting each other.
+Every write goes through :mod:`kpotui.services.writes`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -22,20 +20,13 @@ from sqlalchemy import (
     Connection,
     Select,
     Table,
-    delete,
     func,
-    insert,
     select,
     type_coerce,
-    update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import NullType
 
-from kpotui import config
-from kpotui.models import AuditAction, utcnow
-from kpotui.services import audit
-from kpotui.services.errors import ConflictError, NotFoundError, ReferencedError, ValidationError
+from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import (
     KINDS,
     FieldSpec,
@@ -44,7 +35,7 @@ from kpotui.services.fields import (
     kind_spec,
     referencing,
 )
-from kpotui.services.validation import clean, clean_collect, record_errors
+from kpotui.services.validation import clean
 from kpotui.store import Store
 
 Record = dict[str, Any]
@@ -58,7 +49,7 @@ def table_of(spec: KindSpec) -> Table:
 # -- representation -------------------------------------------------------------------------
 
 
-def plain(spec: FieldSpec, value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """A clean value as JSON-safe data: dates as ISO text, money as a two-decimal string."""
     if isinstance(value, date):
         return value.isoformat()
@@ -71,7 +62,7 @@ def plain(spec: FieldSpec, value: Any) -> Any:
 
 def key_text(spec: KindSpec, record: Mapping[str, Any]) -> str:
     """The natural key as one readable string, e.g. ``ENG-2025-003 / Monthly pack``."""
-    return " / ".join(str(plain(spec.field(name), record[name])) for name in spec.key)
+    return " / ".join(str(json_safe(record[name])) for name in spec.key)
 
 
 def to_column_value(spec: FieldSpec, value: Any) -> Any:
@@ -128,13 +119,17 @@ def _get(conn: Connection, spec: KindSpec, record_id: int) -> Record | None:
     return row_to_record(spec, row) if row else None
 
 
-def get(store: Store, kind: str, record_id: int) -> Record:
-    spec = kind_spec(kind)
-    with store.read() as conn:
-        record = _get(conn, spec, record_id)
+def get_in(conn: Connection, spec: KindSpec, record_id: int) -> Record:
+    """The record with ``record_id``, read inside the caller's transaction."""
+    record = _get(conn, spec, record_id)
     if record is None:
         raise NotFoundError(f"no {spec.name} with id {record_id}")
     return record
+
+
+def get(store: Store, kind: str, record_id: int) -> Record:
+    with store.read() as conn:
+        return get_in(conn, kind_spec(kind), record_id)
 
 
 def resolve_id(conn: Connection, kind: str, natural_key: str) -> int | None:
@@ -170,24 +165,7 @@ def find(store: Store, kind: str, key: Mapping[str, Any]) -> Record | None:
         return _get(conn, spec, record_id) if record_id is not None else None
 
 
-# -- writing --------------------------------------------------------------------------------
-
-
-def resolve_refs_collect(
-    conn: Connection, spec: KindSpec, values: Mapping[str, Any]
-) -> tuple[dict[str, int], dict[str, str]]:
-    ids: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for f in spec.refs:
-        name = values.get(f.name)
-        if name is None:
-            continue
-        ref_id = resolve_id(conn, f.ref or "", name)
-        if ref_id is None:
-            errors[f.name] = f"no {f.ref} named {name!r}"
-        else:
-            ids[f.name] = ref_id
-    return ids, errors
+# -- what the write path shares -----------------------------------------------------------
 
 
 def column_values(spec: KindSpec, values: Mapping[str, Any], ref_ids: Mapping[str, int]) -> dict:
@@ -199,152 +177,6 @@ def column_values(spec: KindSpec, values: Mapping[str, Any], ref_ids: Mapping[st
             ref_ids.get(name) if f.type is FieldType.REF else (to_column_value(f, value))
         )
     return columns
-
-
-def _check_unique(
-    conn: Connection, spec: KindSpec, record: Mapping[str, Any], own_id: int | None
-) -> None:
-    other = _find_id(conn, spec, record)
-    if other is not None and other != own_id:
-        field = spec.key[-1]
-        raise ValidationError({field: f"a {spec.name} {key_text(spec, record)!r} already exists"})
-
-
-def with_defaults(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
-    """Fill values the config decides (a contract's currency)."""
-    if spec.name == "contract" and values.get("currency") is None:
-        values["currency"] = str(config.get("currency")).upper()
-    return values
-
-
-def create_in(
-    conn: Connection,
-    spec: KindSpec,
-    raw: Mapping[str, Any],
-    *,
-    batch: str | None = None,
-    reuse_id: int | None = None,
-) -> Record:
-    """Create inside the caller's write transaction (used by imports and undo too).
-
-    ``reuse_id`` gives the record that id: undo re-creates a deleted record under its old
-    id, so its audit history stays one history.
-    """
-    values, errors = clean_collect(spec, raw)
-    values = with_defaults(spec, values)
-    errors = record_errors(spec, values) | errors
-    ref_ids, ref_errors = resolve_refs_collect(conn, spec, values)
-    errors |= {name: message for name, message in ref_errors.items() if name not in errors}
-    if errors:
-        raise ValidationError(errors)
-    _check_unique(conn, spec, values, None)
-    now = utcnow()
-    columns = column_values(spec, values, ref_ids) | {"created_at": now, "updated_at": now}
-    if reuse_id is not None:
-        columns["id"] = reuse_id
-    inserted = conn.execute(insert(table_of(spec)).values(**columns)).inserted_primary_key
-    assert inserted is not None
-    record_id = int(inserted[0])
-    changes = {
-        f.name: [None, plain(f, values[f.name])]
-        for f in spec.fields
-        if values.get(f.name) not in (None, [])
-    }
-    audit.append(
-        conn,
-        action=AuditAction.CREATE,
-        kind=spec.name,
-        record_id=record_id,
-        key=key_text(spec, values),
-        changes=changes,
-        batch=batch,
-    )
-    record = _get(conn, spec, record_id)
-    assert record is not None
-    return record
-
-
-def create(store: Store, kind: str, raw: Mapping[str, Any]) -> Record:
-    """Validate and create a record; returns it as stored."""
-    spec = kind_spec(kind)
-    with store.write() as conn:
-        return _integrity_guard(spec, lambda: create_in(conn, spec, raw))
-
-
-def update_in(
-    conn: Connection,
-    spec: KindSpec,
-    record_id: int,
-    raw: Mapping[str, Any],
-    *,
-    version: int | None,
-    batch: str | None = None,
-) -> Record:
-    """Update inside the caller's write transaction.
-
-    ``version`` is the version the caller read; if the record has moved on since, nothing
-    is written and :class:`ConflictError` carries the current record. ``None`` skips the
-    check (imports with ``--on-conflict update``, which read and write in one transaction).
-    """
-    current = _get(conn, spec, record_id)
-    if current is None:
-        raise NotFoundError(f"the {spec.name} was deleted by someone else")
-    if version is not None and current["version"] != version:
-        raise ConflictError(
-            f"{spec.name} {key_text(spec, current)!r} was changed by someone else "
-            f"(version {current['version']}, you read {version})",
-            current,
-        )
-    values, errors = clean_collect(spec, raw, partial=True)
-    changed = {name: value for name, value in values.items() if current.get(name) != value}
-    merged = current | changed
-    errors = record_errors(spec, merged) | errors
-    ref_ids, ref_errors = resolve_refs_collect(conn, spec, changed)
-    errors |= {name: message for name, message in ref_errors.items() if name not in errors}
-    if errors:
-        raise ValidationError(errors)
-    if not changed:
-        return current
-    if any(name in spec.key for name in changed):
-        _check_unique(conn, spec, merged, record_id)
-    table = table_of(spec)
-    result = conn.execute(
-        update(table)
-        .where(table.c.id == record_id, table.c.version == current["version"])
-        .values(
-            **column_values(spec, changed, ref_ids),
-            version=table.c.version + 1,
-            updated_at=utcnow(),
-        )
-    )
-    if result.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a last guard
-        raise ConflictError(f"{spec.name} was changed by someone else", current)
-    audit.append(
-        conn,
-        action=AuditAction.UPDATE,
-        kind=spec.name,
-        record_id=record_id,
-        key=key_text(spec, merged),
-        changes={
-            name: [plain(spec.field(name), current[name]), plain(spec.field(name), value)]
-            for name, value in changed.items()
-        },
-        batch=batch,
-    )
-    record = _get(conn, spec, record_id)
-    assert record is not None
-    return record
-
-
-def update_record(
-    store: Store, kind: str, record_id: int, raw: Mapping[str, Any], *, version: int | None
-) -> Record:
-    """Change some fields of a record read at ``version``; returns the record as stored."""
-    spec = kind_spec(kind)
-    with store.write() as conn:
-        return _integrity_guard(
-            spec, lambda: update_in(conn, spec, record_id, raw, version=version)
-        )
 
 
 def references_to(conn: Connection, spec: KindSpec, record_id: int) -> list[str]:
@@ -364,56 +196,6 @@ def references_to(conn: Connection, spec: KindSpec, record_id: int) -> list[str]
             noun = other.name if count == 1 else other.plural
             found.append(f"{count} {noun} ({names}{more})")
     return found
-
-
-def delete_in(
-    conn: Connection, spec: KindSpec, record_id: int, *, version: int | None, batch: str | None
-) -> Record:
-    current = _get(conn, spec, record_id)
-    if current is None:
-        raise NotFoundError(f"the {spec.name} is already gone")
-    if version is not None and current["version"] != version:
-        raise ConflictError(
-            f"{spec.name} {key_text(spec, current)!r} was changed by someone else since you "
-            "read it; look again before deleting",
-            current,
-        )
-    blockers = references_to(conn, spec, record_id)
-    if blockers:
-        raise ReferencedError(
-            f"cannot delete {spec.name} {key_text(spec, current)!r}: referenced by "
-            + " and ".join(blockers)
-        )
-    conn.execute(delete(table_of(spec)).where(table_of(spec).c.id == record_id))
-    audit.append(
-        conn,
-        action=AuditAction.DELETE,
-        kind=spec.name,
-        record_id=record_id,
-        key=key_text(spec, current),
-        changes={
-            f.name: [plain(f, current[f.name]), None]
-            for f in spec.fields
-            if current[f.name] not in (None, [])
-        },
-        batch=batch,
-    )
-    return current
-
-
-def delete_record(store: Store, kind: str, record_id: int, *, version: int | None) -> Record:
-    """Delete a record (refused while others reference it); returns what was deleted."""
-    spec = kind_spec(kind)
-    with store.write() as conn:
-        return delete_in(conn, spec, record_id, version=version, batch=None)
-
-
-def _integrity_guard(spec: KindSpec, action: Callable[[], Record]) -> Record:
-    """Turn a constraint violation that slipped past the checks into a field message."""
-    try:
-        return action()
-    except IntegrityError as exc:
-        raise ValidationError({spec.key[-1]: f"conflicts with an existing {spec.name}"}) from exc
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -26,22 +26,12 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    String,
-    cast,
-    delete,
-    exists,
-    func,
-    literal,
-    select,
-)
+from sqlalchemy import ColumnElement, Connection, String, cast, exists, func, literal, select
 
 from kpotui.models import AuditAction
-from kpotui.services import audit, bulk, records
-from kpotui.services.errors import ReferencedError, ServiceError, UndoError
-from kpotui.services.fields import KindSpec, kind_spec, referencing
+from kpotui.services import audit, records, statements, writes
+from kpotui.services.errors import ServiceError, UndoError
+from kpotui.services.fields import KindSpec, kind_spec
 from kpotui.store import Store
 
 AUDIT = audit.AUDIT
@@ -178,77 +168,48 @@ def _chunks_newest_first(conn: Connection, plan: UndoPlan) -> Iterator[list[dict
         below = chunk[-1].id
 
 
-def _delete_created(
-    conn: Connection, spec: KindSpec, events: list[dict[str, Any]], marker: str
-) -> None:
+def _delete_created(batch: writes.Batch, spec: KindSpec, events: list[dict[str, Any]]) -> None:
     """Delete records the change created, a chunk at a time (an import may hold 100,000):
     refused while other records reference them, each deletion audited."""
     ids = [event["record_id"] for event in events]
-    found = bulk.records_by_id(conn, spec, ids)
+    found = statements.records_by_id(batch.conn, spec, ids)
     for event in events:
         if event["record_id"] not in found:
             raise UndoError(f"cannot undo: {spec.name} {event['key']!r} no longer exists")
-    for other, f in referencing(spec.name):
-        column = records.table_of(other).c[f.column]
-        blocked = conn.execute(select(column).where(column.in_(ids)).limit(1)).scalar()
-        if blocked is not None:
-            label = records.key_text(spec, found[blocked])
-            reasons = " and ".join(records.references_to(conn, spec, blocked))
-            raise ReferencedError(f"cannot delete {spec.name} {label!r}: referenced by {reasons}")
-    table = records.table_of(spec)
-    conn.execute(delete(table).where(table.c.id.in_(ids)))
-    audit.append_many(
-        conn,
-        [
-            {
-                "action": AuditAction.DELETE.value,
-                "kind": spec.name,
-                "record_id": record["id"],
-                "key": records.key_text(spec, record),
-                "changes": {
-                    f.name: [records.plain(f, record[f.name]), None]
-                    for f in spec.fields
-                    if record[f.name] not in (None, [])
-                },
-                "batch": marker,
-            }
-            for record in (found[record_id] for record_id in ids)
-        ],
-    )
+    batch.delete(spec, [(record_id, None) for record_id in ids])
 
 
-def _current(conn: Connection, spec: KindSpec, record_id: int) -> records.Record | None:
-    table = records.table_of(spec)
-    row = conn.execute(records.record_select(spec).where(table.c.id == record_id)).first()
-    return records.row_to_record(spec, row) if row else None
-
-
-def _revert(conn: Connection, event: dict[str, Any], marker: str) -> None:
+def _revert(batch: writes.Batch, event: dict[str, Any]) -> None:
     """Revert one update or deletion."""
     spec = kind_spec(event["kind"])
     changes: dict[str, list[Any]] = event["changes"]
     old = {name: values[0] for name, values in changes.items()}
     if event["action"] == AuditAction.DELETE:
-        records.create_in(conn, spec, old, batch=marker, reuse_id=event["record_id"])
+        batch.put(spec, [writes.Item(old, record_id=event["record_id"])])
         return
     label = f"{spec.name} {event['key']!r}"
-    current = _current(conn, spec, event["record_id"])
+    current = statements.records_by_id(batch.conn, spec, [event["record_id"]]).get(
+        event["record_id"]
+    )
     if current is None:
         raise UndoError(f"cannot undo: {label} no longer exists; nothing was undone")
     for name, (_, new) in changes.items():
-        if records.plain(spec.field(name), current[name]) != new:
+        if records.json_safe(current[name]) != new:
             raise UndoError(f"cannot undo: {label} {name} was changed since; nothing was undone")
-    records.update_in(conn, spec, current["id"], old, version=None, batch=marker)
+    batch.update(spec, [(current["id"], old, None)])
 
 
 def _revert_all(conn: Connection, plan: UndoPlan, marker: str) -> None:
+    problems = writes.FieldProblems()
+    batch = writes.Batch(conn, problems, label=marker)
     for chunk in _chunks_newest_first(conn, plan):
         for (action, kind), run in groupby(chunk, key=lambda e: (e["action"], e["kind"])):
             if action == AuditAction.CREATE:
-                _delete_created(conn, kind_spec(kind), list(run), marker)
+                _delete_created(batch, kind_spec(kind), list(run))
             else:
                 for event in run:
-                    _revert(conn, event, marker)
+                    _revert(batch, event)
+                    problems.raise_any()
 
 
 def undo_last(store: Store, *, expected: UndoPlan | None = None) -> str:

@@ -11,9 +11,9 @@ from sqlalchemy import Connection, text
 from kpotui.cli import data
 from kpotui.interchange import importer
 from kpotui.interchange.sources import CsvSource
-from kpotui.services import audit, bulk, records, undo
-from kpotui.services.fields import KindSpec, kind_spec
-from kpotui.store import Store, open_store
+from kpotui.services import history, records, undo, writes
+from kpotui.services.fields import kind_spec
+from kpotui.store import Store, open_store, tuning
 from tests.interchange.conftest import kpotui
 
 
@@ -21,7 +21,7 @@ def test_sqlite_statistics_are_refreshed_after_a_large_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(importer, "CHUNK_ROWS", 40)  # many chunks, whatever the size
-    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 100)
+    monkeypatch.setattr(writes, "ANALYZE_AFTER_ROWS", 100)
     db = str(tmp_path / "big.db")
     rows = "".join(f"Provider {i:04d},Country {i % 7}\n" for i in range(101))
     result = kpotui(db, "import", "--kind", "providers", "-", stdin="name,country\n" + rows)
@@ -82,10 +82,10 @@ def test_the_larger_page_cache_lasts_for_the_bulk_write_only(tmp_path: Path) -> 
         with store.write() as conn:
             cache_size = "PRAGMA cache_size"
             default = conn.exec_driver_sql(cache_size).scalar()
-            with bulk.large_page_cache(conn):
-                assert conn.exec_driver_sql(cache_size).scalar() == -bulk.BULK_CACHE_KIB
+            with tuning.large_page_cache(conn):
+                assert conn.exec_driver_sql(cache_size).scalar() == -tuning.BULK_CACHE_KIB
             assert conn.exec_driver_sql(cache_size).scalar() == default
-            with pytest.raises(ZeroDivisionError), bulk.large_page_cache(conn):
+            with pytest.raises(ZeroDivisionError), tuning.large_page_cache(conn):
                 print(1 / 0)
             assert conn.exec_driver_sql(cache_size).scalar() == default
     finally:
@@ -102,10 +102,11 @@ def test_an_imported_record_is_audited_and_undone_as_part_of_its_import(store: S
     _import_csv(store, "providers", "name,country\nAcme,Poland\nBeta,\n")
     acme = records.find(store, "provider", {"name": "Acme"})
     assert acme is not None and acme["services"] == ["legal", "content"]
-    events = audit.history(store, "provider", acme["id"])
-    # The create event names the record; its values are the record (docs/format.md).
+    events = history.record_history(store, "provider", acme["id"])
+    # Its values at creation are derived: the record less the later update.
+    created = {"name": [None, "Acme"], "country": [None, "India"]}
     assert [(e["action"], e["key"], e["changes"]) for e in events] == [
-        ("create", "Acme", {}),
+        ("create", "Acme", created | {"services": [None, ["legal", "content"]]}),
         ("update", "Acme", {"country": ["India", "Poland"]}),
     ]
     assert events[0]["batch"] and events[1]["batch"] != events[0]["batch"]
@@ -128,16 +129,16 @@ def test_a_large_import_builds_the_secondary_indexes_again_and_a_failed_one_keep
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
-    monkeypatch.setattr(importer, "DEFER_INDEXES_AFTER_ROWS", 100)
+    monkeypatch.setattr(writes, "DEFER_INDEXES_AFTER_ROWS", 100)
     dropped: list[str] = []
-    drop = bulk.drop_secondary_indexes
+    drop = tuning.drop_secondary_indexes
 
-    def spy(conn: Connection, spec: KindSpec) -> list[str]:
-        statements = drop(conn, spec)
+    def spy(conn: Connection, table: str) -> list[str]:
+        statements = drop(conn, table)
         dropped.extend(statements)
         return statements
 
-    monkeypatch.setattr(bulk, "drop_secondary_indexes", spy)
+    monkeypatch.setattr(tuning, "drop_secondary_indexes", spy)
     db = str(tmp_path / "big.db")
     assert kpotui(db, "import", "--kind", "providers", "-", stdin="name\nAcme\n").exit_code == 0
     before = _indexes(db)

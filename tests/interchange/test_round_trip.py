@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpotui.services import audit, records
+from kpotui.services import audit, history, records
 from kpotui.store import open_store
 from tests.interchange.conftest import SAMPLE_TOML, export, kpotui
 
@@ -227,8 +227,8 @@ def test_update_changes_only_what_the_file_gives(sample_db: str, tmp_path: Path)
             2,
         )
         assert contract["title"].startswith("ESG screening")  # not given: kept
-        history = audit.history(store, "contract", contract["id"])
-        assert history[-1]["changes"] == {
+        events = history.record_history(store, "contract", contract["id"])
+        assert events[-1]["changes"] == {
             "status": ["active", "completed"],
             "owner": ["Zoë Hartmann", "New Owner"],
         }

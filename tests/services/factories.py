@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpotui.services import records
+from kpotui.services import writes
 from kpotui.store import Store
 
 
 def provider(store: Store, name: str = "Meridian", **fields: Any) -> dict[str, Any]:
-    return records.create(store, "provider", {"name": name, **fields})
+    return writes.create(store, "provider", {"name": name, **fields})
 
 
 def contract(
@@ -22,25 +22,25 @@ def contract(
         "service_line": "financial-analysis",
         "start_date": "2025-01-01",
     }
-    return records.create(store, "contract", values | fields)
+    return writes.create(store, "contract", values | fields)
 
 
 def deliverable(
     store: Store, title: str = "Monthly pack", contract: str = "ENG-1", **fields: Any
 ) -> dict[str, Any]:
     values = {"contract": contract, "title": title, "due_date": "2025-06-01"}
-    return records.create(store, "deliverable", values | fields)
+    return writes.create(store, "deliverable", values | fields)
 
 
 def task(store: Store, name: str = "Model upkeep", **fields: Any) -> dict[str, Any]:
     values = {"name": name, "classification": "core", "sourcing": "outsourced"}
-    return records.create(store, "task", values | fields)
+    return writes.create(store, "task", values | fields)
 
 
 def note(store: Store, title: str = "Runbook", **fields: Any) -> dict[str, Any]:
-    return records.create(store, "note", {"title": title, "body": "How to.", **fields})
+    return writes.create(store, "note", {"title": title, "body": "How to.", **fields})
 
 
 def decision(store: Store, summary: str = "Changed source", **fields: Any) -> dict[str, Any]:
     values = {"contract": "ENG-1", "date": "2025-05-01", "summary": summary, "made_by": "provider"}
-    return records.create(store, "decision", values | fields)
+    return writes.create(store, "decision", values | fields)

@@ -18,7 +18,7 @@ from sqlalchemy import and_, create_engine, func, select
 from kpotui import models as m
 from kpotui.interchange import importer
 from kpotui.interchange.sources import CsvSource
-from kpotui.services import insights, records, undo
+from kpotui.services import insights, records, undo, writes
 from kpotui.services.errors import ConflictError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store, open_store
@@ -75,13 +75,13 @@ def exact(store: Store) -> dict[str, Figures]:
 def update(store: Store, kind: str, key: dict[str, Any], **changes: Any) -> dict[str, Any]:
     current = records.find(store, kind, key)
     assert current is not None
-    return records.update_record(store, kind, current["id"], changes, version=current["version"])
+    return writes.update(store, kind, current["id"], changes, version=current["version"])
 
 
 def delete(store: Store, kind: str, key: dict[str, Any]) -> None:
     current = records.find(store, kind, key)
     assert current is not None
-    records.delete_record(store, kind, current["id"], version=current["version"])
+    writes.delete(store, kind, current["id"], version=current["version"])
 
 
 @pytest.fixture
@@ -133,15 +133,15 @@ def test_a_refused_write_leaves_the_rollup_as_it_was(two_providers: Store) -> No
     assert before["Anand"] == (1, 1, 1, 5.0, 1)
 
     with pytest.raises(ConflictError):  # someone changed it since ``first`` was read
-        records.update_record(
+        writes.update(
             store, "deliverable", first["id"], {"contract": "ENG-B"}, version=first["version"]
         )
     with pytest.raises(ConflictError):
-        records.delete_record(store, "deliverable", first["id"], version=first["version"])
+        writes.delete(store, "deliverable", first["id"], version=first["version"])
     contract = records.find(store, "contract", {"code": "ENG-A"})
     assert contract is not None
     with pytest.raises(ConflictError):
-        records.update_record(store, "contract", contract["id"], {"provider": "Baltic"}, version=0)
+        writes.update(store, "contract", contract["id"], {"provider": "Baltic"}, version=0)
     assert exact(store) == before
 
 
@@ -157,7 +157,7 @@ def test_an_import_and_its_undo_keep_the_rollup_exact(
     """A large import (on SQLite) drops and rebuilds its kind's secondary indexes: the
     triggers must count every row all the same."""
     if large:
-        monkeypatch.setattr(importer, "DEFER_INDEXES_AFTER_ROWS", 1)
+        monkeypatch.setattr(writes, "DEFER_INDEXES_AFTER_ROWS", 1)
     store = two_providers
     make.deliverable(store, "Kept", "ENG-A", submitted_date="2025-05-30", quality_score=3)
     before = exact(store)

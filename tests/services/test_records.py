@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpotui.services import audit, listing, records
+from kpotui.services import audit, history, listing, records, writes
 from kpotui.services.errors import ConflictError, NotFoundError, ReferencedError
 from kpotui.store import Store
 from tests.services import factories as make
@@ -15,10 +15,10 @@ def test_every_write_appends_an_audit_event_with_old_and_new_values(
 ) -> None:
     monkeypatch.setattr(audit, "current_actor", lambda: "priya")
     created = make.provider(store, country="India")
-    records.update_record(store, "provider", created["id"], {"country": "Poland"}, version=1)
-    records.delete_record(store, "provider", created["id"], version=2)
+    writes.update(store, "provider", created["id"], {"country": "Poland"}, version=1)
+    writes.delete(store, "provider", created["id"], version=2)
 
-    events = audit.history(store, "provider", created["id"])
+    events = history.record_history(store, "provider", created["id"])
     assert [e["action"] for e in events] == ["create", "update", "delete"]
     assert {e["actor"] for e in events} == {"priya"}
     assert events[0]["changes"] == {"name": [None, "Meridian"], "country": [None, "India"]}
@@ -41,9 +41,9 @@ def test_actor_is_the_os_account_not_the_user_variable(
 
 def test_an_update_that_changes_nothing_writes_nothing(store: Store) -> None:
     created = make.provider(store, country="India")
-    same = records.update_record(store, "provider", created["id"], {"country": "India"}, version=1)
+    same = writes.update(store, "provider", created["id"], {"country": "India"}, version=1)
     assert same["version"] == 1
-    assert len(audit.history(store, "provider", created["id"])) == 1
+    assert len(history.record_history(store, "provider", created["id"])) == 1
 
 
 def test_second_of_two_concurrent_saves_is_refused_and_first_survives(store: Store) -> None:
@@ -52,11 +52,9 @@ def test_second_of_two_concurrent_saves_is_refused_and_first_survives(store: Sto
     mine = records.get(store, "contract", contract["id"])
     theirs = records.get(store, "contract", contract["id"])
 
-    records.update_record(
-        store, "contract", mine["id"], {"owner": "Priya"}, version=mine["version"]
-    )
+    writes.update(store, "contract", mine["id"], {"owner": "Priya"}, version=mine["version"])
     with pytest.raises(ConflictError) as caught:
-        records.update_record(
+        writes.update(
             store, "contract", theirs["id"], {"owner": "Tomás"}, version=theirs["version"]
         )
 
@@ -68,9 +66,9 @@ def test_second_of_two_concurrent_saves_is_refused_and_first_survives(store: Sto
 
 def test_delete_of_a_changed_record_is_refused(store: Store) -> None:
     created = make.provider(store)
-    records.update_record(store, "provider", created["id"], {"country": "India"}, version=1)
+    writes.update(store, "provider", created["id"], {"country": "India"}, version=1)
     with pytest.raises(ConflictError):
-        records.delete_record(store, "provider", created["id"], version=1)
+        writes.delete(store, "provider", created["id"], version=1)
     assert records.get(store, "provider", created["id"])["country"] == "India"
 
 
@@ -80,7 +78,7 @@ def test_delete_of_a_referenced_record_says_what_references_it(store: Store) -> 
     make.contract(store, "ENG-2")
     make.note(store, provider="Meridian")
     with pytest.raises(ReferencedError) as caught:
-        records.delete_record(store, "provider", provider["id"], version=None)
+        writes.delete(store, "provider", provider["id"], version=None)
     assert str(caught.value) == (
         "cannot delete provider 'Meridian': referenced by 2 contracts (ENG-1, ENG-2) "
         "and 1 note (Runbook)"
@@ -90,7 +88,7 @@ def test_delete_of_a_referenced_record_says_what_references_it(store: Store) -> 
 
 def test_deleting_an_unreferenced_record(store: Store) -> None:
     created = make.provider(store)
-    records.delete_record(store, "provider", created["id"], version=1)
+    writes.delete(store, "provider", created["id"], version=1)
     with pytest.raises(NotFoundError):
         records.get(store, "provider", created["id"])
 
@@ -166,8 +164,8 @@ def test_a_record_that_gets_a_deleted_records_id_starts_its_own_history(store: S
     """SQLite reuses the highest id after a delete; PostgreSQL's sequence never does."""
     make.provider(store)
     first = make.contract(store, code="ENG-1")
-    records.delete_record(store, "contract", first["id"], version=first["version"])
+    writes.delete(store, "contract", first["id"], version=first["version"])
     second = make.contract(store, code="ENG-2")
 
-    events = audit.history(store, "contract", second["id"])
+    events = history.record_history(store, "contract", second["id"])
     assert [(e["action"], e["key"]) for e in events] == [("create", "ENG-2")]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.services.errors import ValidationError
 from kpotui.store import Store
 from tests.services import factories as make
@@ -21,16 +21,16 @@ def refused(action: Any) -> dict[str, str]:
 
 
 def test_required_fields(store: Store) -> None:
-    errors = refused(lambda: records.create(store, "provider", {"country": "India"}))
+    errors = refused(lambda: writes.create(store, "provider", {"country": "India"}))
     assert errors == {"name": "required"}
     assert make.provider(store, "Meridian")["name"] == "Meridian"
-    errors = refused(lambda: records.create(store, "contract", {"code": "ENG-9"}))
+    errors = refused(lambda: writes.create(store, "contract", {"code": "ENG-9"}))
     assert set(errors) == {"title", "provider", "service_line", "start_date"}
     assert set(errors.values()) == {"required"}
 
 
 def test_blank_text_counts_as_missing(store: Store) -> None:
-    assert refused(lambda: records.create(store, "provider", {"name": "   "})) == {
+    assert refused(lambda: writes.create(store, "provider", {"name": "   "})) == {
         "name": "required"
     }
 
@@ -68,7 +68,7 @@ def test_end_date_rule_holds_on_update(store: Store) -> None:
     make.provider(store)
     created = make.contract(store, end_date="2025-12-31")
     errors = refused(
-        lambda: records.update_record(
+        lambda: writes.update(
             store, "contract", created["id"], {"start_date": "2026-01-01"}, version=1
         )
     )
@@ -191,7 +191,7 @@ def test_renaming_onto_an_existing_key_is_refused(store: Store) -> None:
     make.provider(store, "Acme")
     other = make.provider(store, "Bolt")
     errors = refused(
-        lambda: records.update_record(store, "provider", other["id"], {"name": "Acme"}, version=1)
+        lambda: writes.update(store, "provider", other["id"], {"name": "Acme"}, version=1)
     )
     assert "already exists" in errors["name"]
 

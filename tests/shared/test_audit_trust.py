@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from kpotui.services import audit, records
+from kpotui.services import audit, history, writes
 from kpotui.store import Store, open_store
 from tests.shared.accounts import as_account, exit_status
 
@@ -28,9 +28,9 @@ TAMPERING = [
 
 
 def _some_history(store: Store) -> list[dict[str, object]]:
-    provider = records.create(store, "provider", {"name": "Meridian", "country": "India"})
-    records.update_record(store, "provider", provider["id"], {"country": "Peru"}, version=1)
-    records.delete_record(store, "provider", provider["id"], version=2)
+    provider = writes.create(store, "provider", {"name": "Meridian", "country": "India"})
+    writes.update(store, "provider", provider["id"], {"country": "Peru"}, version=1)
+    writes.delete(store, "provider", provider["id"], version=2)
     return audit.recent(store)
 
 
@@ -68,19 +68,21 @@ def test_every_write_leaves_one_event_saying_who_what_and_from_what(store: Store
         (me, "update", "provider", "Meridian"),
         (me, "delete", "provider", "Meridian"),
     ]
-    assert [e["changes"] for e in events] == [
-        {"name": [None, "Meridian"], "country": [None, "India"]},
-        {"country": ["India", "Peru"]},
-        {"name": ["Meridian", None], "country": ["Peru", None]},
-    ]
+    created = {"name": [None, "Meridian"], "country": [None, "India"]}
+    changed = {"country": ["India", "Peru"]}
+    removed = {"name": ["Meridian", None], "country": ["Peru", None]}
+    # A create event holds no values, whoever wrote it; the history derives them.
+    assert [e["changes"] for e in events] == [{}, changed, removed]
+    derived = history.record_history(store, "provider", events[0]["record_id"])
+    assert [e["changes"] for e in derived] == [created, changed, removed]
 
 
 def test_the_actor_is_the_os_account_not_what_the_environment_claims(tmp_path: Path) -> None:
     path = tmp_path / "who.db"
     open_store(str(path)).close()
     script = (
-        "from kpotui.store import open_store; from kpotui.services import records; "
-        f"s = open_store({str(path)!r}); records.create(s, 'provider', {{'name': 'X'}})"
+        "from kpotui.store import open_store; from kpotui.services import writes; "
+        f"s = open_store({str(path)!r}); writes.create(s, 'provider', {{'name': 'X'}})"
     )
     spoofed = os.environ | {"USER": "mallory", "LOGNAME": "mallory", "USERNAME": "mallory"}
     subprocess.run([sys.executable, "-c", script], env=spoofed, check=True, timeout=60)
@@ -103,7 +105,7 @@ def test_a_change_made_by_another_account_is_recorded_as_that_account() -> None:
             os.environ["USER"] = "root"  # claims to be root
             os.environ["KPOTUI_CONFIG"] = str(outside / "no-config.toml")
             store = open_store(str(path))
-            records.create(store, "provider", {"name": "By nobody"})
+            writes.create(store, "provider", {"name": "By nobody"})
             store.close()
 
         assert exit_status(as_account(nobody.pw_uid, [nobody.pw_gid], write_as_nobody)) == 0

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from kpotui.services import audit, records
+from kpotui.services import history, records, writes
 from kpotui.store import open_store
 from tests.shared import workers
 from tests.shared.processes import context, kpotui_environment, run_in_processes
@@ -27,7 +27,7 @@ INCREMENTS = 100
 def _new_task(url: str) -> int:
     store = open_store(url)
     try:
-        task = records.create(
+        task = writes.create(
             store,
             "task",
             {"name": "Counter", "classification": "core", "sourcing": "in-house"}
@@ -41,9 +41,9 @@ def _new_task(url: str) -> int:
 def _final_hours_and_updates(url: str, task_id: int) -> tuple[float, int]:
     store = open_store(url)
     try:
-        history = audit.history(store, "task", task_id)
+        events = history.record_history(store, "task", task_id)
         return records.get(store, "task", task_id)["hours_per_month"], sum(
-            1 for event in history if event["action"] == "update"
+            1 for event in events if event["action"] == "update"
         )
     finally:
         store.close()
@@ -97,9 +97,7 @@ def test_a_long_reader_neither_blocks_a_writer_nor_sees_half_of_it(tmp_path: Pat
         writer = open_store(url, busy_timeout_ms=500)
         try:
             task = records.get(writer, "task", task_id)
-            records.update_record(
-                writer, "task", task_id, {"hours_per_month": 7}, version=task["version"]
-            )
+            writes.update(writer, "task", task_id, {"hours_per_month": 7}, version=task["version"])
         finally:
             release.set()
             writer.close()
@@ -144,7 +142,7 @@ def test_a_failed_commit_is_never_committed_by_the_next_user_of_the_connection(
         )
     monkeypatch.undo()
 
-    records.create(store, "provider", {"name": "Next user"})
+    writes.create(store, "provider", {"name": "Next user"})
     store.close()
     with sqlite3.connect(tmp_path / "guard.db") as check:
         names = [row[0] for row in check.execute("SELECT name FROM provider ORDER BY name")]

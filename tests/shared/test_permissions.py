@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from kpotui import config
 from kpotui.cli import main
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.store import StoreError, open_store, permissions
 from kpotui.store.backup import backup
 from tests.shared.accounts import as_account, exit_status
@@ -44,7 +44,7 @@ def umask_022() -> Iterator[None]:
 def _open_with_wal(path: Path) -> object:
     """An open store with a write done, so its -wal and -shm files exist."""
     store = open_store(str(path))
-    records.create(store, "provider", {"name": "Meridian"})
+    writes.create(store, "provider", {"name": "Meridian"})
     return store
 
 
@@ -53,7 +53,7 @@ def test_database_wal_shm_and_backups_are_private_under_umask_022(
 ) -> None:
     path = tmp_path / "private.db"
     store = open_store(str(path))
-    records.create(store, "provider", {"name": "Meridian"})
+    writes.create(store, "provider", {"name": "Meridian"})
     with store.read():
         files = permissions.companions(path)
         assert [p.name for p in files] == ["private.db", "private.db-wal", "private.db-shm"]
@@ -70,7 +70,7 @@ def test_a_shared_group_makes_every_file_0660_and_the_groups(
     config.set_value("shared_group", group.gr_name)
     path = tmp_path / "team.db"
     store = open_store(str(path))
-    records.create(store, "provider", {"name": "Meridian"})
+    writes.create(store, "provider", {"name": "Meridian"})
     with store.read():
         for file in permissions.companions(path):
             assert mode(file) == 0o660, file.name
@@ -115,7 +115,7 @@ def test_teammates_whose_primary_groups_differ_share_the_database(
 
         def first_teammate_keeps_it_open() -> None:
             store = open_store(str(path))
-            records.create(store, "provider", {"name": "First teammate"})
+            writes.create(store, "provider", {"name": "First teammate"})
             with store.read():
                 os.write(opened[1], b"x")
                 os.read(release[0], 1)
@@ -123,7 +123,7 @@ def test_teammates_whose_primary_groups_differ_share_the_database(
 
         def second_teammate_writes() -> None:
             store = open_store(str(path))
-            records.create(store, "provider", {"name": "Second teammate"})
+            writes.create(store, "provider", {"name": "Second teammate"})
             store.close()
 
         nobody = pwd.getpwnam("nobody")

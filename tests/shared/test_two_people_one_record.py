@@ -8,7 +8,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import audit, records
+from kpotui.services import audit, history, records, writes
 from kpotui.store import open_store
 from tests.shared import workers
 from tests.shared.processes import adopt_environment, context, kpotui_environment
@@ -25,7 +25,7 @@ def _save_in_step(env: dict[str, str], *args: Any) -> None:
 def test_of_two_simultaneous_saves_one_is_refused_and_none_is_lost(db_url: str) -> None:
     store = open_store(db_url)
     task_ids = [
-        records.create(
+        writes.create(
             store, "task", {"name": f"Task {n}", "classification": "core", "sourcing": "hybrid"}
         )["id"]
         for n in range(TRIALS)
@@ -50,7 +50,9 @@ def test_of_two_simultaneous_saves_one_is_refused_and_none_is_lost(db_url: str) 
     for n, task_id in enumerate(task_ids):
         saved = [name for name in ("ann", "bob") if outcomes[name][n] == "saved"]
         owner = records.get(store, "task", task_id)["owner"]
-        updates = [e for e in audit.history(store, "task", task_id) if e["action"] == "update"]
+        updates = [
+            e for e in history.record_history(store, "task", task_id) if e["action"] == "update"
+        ]
         if len(saved) == 2:
             silent_overwrites += 1
             continue
@@ -66,15 +68,13 @@ def test_the_command_line_reports_a_conflict_with_status_1(tmp_path: Any, monkey
     their data untouched."""
     db = str(tmp_path / "x.db")
     store = open_store(db)
-    task = records.create(
+    task = writes.create(
         store, "task", {"name": "Model upkeep", "classification": "core", "sourcing": "hybrid"}
     )
-    mine = records.update_record(store, "task", task["id"], {"owner": "ann"}, version=1)
+    mine = writes.update(store, "task", task["id"], {"owner": "ann"}, version=1)
     real_actor = audit.current_actor
     monkeypatch.setattr(audit, "current_actor", lambda: "bob")
-    theirs = records.update_record(
-        store, "task", task["id"], {"owner": "bob"}, version=mine["version"]
-    )
+    theirs = writes.update(store, "task", task["id"], {"owner": "bob"}, version=mine["version"])
     monkeypatch.setattr(audit, "current_actor", real_actor)
 
     result = CliRunner().invoke(main, ["--db", db, "undo", "--yes"])

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import audit, listing, records, undo
+from kpotui.services import audit, history, listing, records, undo, writes
 from kpotui.services.errors import UndoError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store
@@ -49,7 +49,7 @@ def audit_count(store: Store) -> int:
 def test_an_update_is_reverted_as_a_new_audited_change(store: Store) -> None:
     factories.provider(store)
     before = factories.contract(store, value="1200.00", compliance=["GDPR"])
-    records.update_record(
+    writes.update(
         store,
         "contract",
         before["id"],
@@ -73,12 +73,12 @@ def test_an_update_is_reverted_as_a_new_audited_change(store: Store) -> None:
 def test_a_creation_is_deleted_and_a_deletion_recreated_under_its_old_id(store: Store) -> None:
     factories.provider(store)
     contract = factories.contract(store, end_date="2025-12-31", auto_renew=True)
-    records.delete_record(store, "contract", contract["id"], version=contract["version"])
+    writes.delete(store, "contract", contract["id"], version=contract["version"])
 
     assert "deletion of contract 'ENG-1'" in undo.undo_last(store)
     again = records.get(store, "contract", contract["id"])
     assert public(again) == public(contract)
-    assert [e["action"] for e in audit.history(store, "contract", contract["id"])] == [
+    assert [e["action"] for e in history.record_history(store, "contract", contract["id"])] == [
         "create",
         "delete",
         "create",
@@ -91,7 +91,7 @@ def test_a_creation_is_deleted_and_a_deletion_recreated_under_its_old_id(store: 
 def test_undoing_again_walks_back_and_an_undo_is_never_undone(store: Store) -> None:
     task = factories.task(store, hours_per_month=1)
     for hours in (2, 3):
-        task = records.update_record(
+        task = writes.update(
             store, "task", task["id"], {"hours_per_month": hours}, version=task["version"]
         )
 
@@ -110,9 +110,9 @@ def test_undoing_again_walks_back_and_an_undo_is_never_undone(store: Store) -> N
 
 def test_refused_when_someone_else_changed_the_record_since(store: Store, as_user: Any) -> None:
     task = factories.task(store)
-    mine = records.update_record(store, "task", task["id"], {"owner": "Ann"}, version=1)
+    mine = writes.update(store, "task", task["id"], {"owner": "Ann"}, version=1)
     with as_user("bea"):
-        theirs = records.update_record(
+        theirs = writes.update(
             store, "task", task["id"], {"area": "Research"}, version=mine["version"]
         )
     events = audit_count(store)
@@ -147,14 +147,12 @@ def _import_like_batch(store: Store) -> None:
     """What an import writes: creates and an update in one transaction, one batch."""
     factories.provider(store, "Existing")
     spec = kind_spec("provider")
+    existing = records.find(store, "provider", {"name": "Existing"})
+    assert existing is not None
     with store.write() as conn:
-        for name in ("Alpha", "Beta", "Gamma"):
-            records.create_in(conn, spec, {"name": name}, batch="import-1")
-        existing = records.find(store, "provider", {"name": "Existing"})
-        assert existing is not None
-        records.update_in(
-            conn, spec, existing["id"], {"country": "India"}, version=None, batch="import-1"
-        )
+        batch = writes.Batch(conn, writes.FieldProblems(), label="import-1")
+        batch.put(spec, [writes.Item({"name": name}) for name in ("Alpha", "Beta", "Gamma")])
+        batch.update(spec, [(existing["id"], {"country": "India"}, None)])
 
 
 def test_a_batch_is_undone_as_one_step(store: Store) -> None:
@@ -177,7 +175,7 @@ def test_a_batch_touched_by_someone_else_is_not_undone_at_all(store: Store, as_u
     beta = records.find(store, "provider", {"name": "Beta"})
     assert beta is not None
     with as_user("bea"):
-        records.update_record(store, "provider", beta["id"], {"country": "Peru"}, version=1)
+        writes.update(store, "provider", beta["id"], {"country": "Peru"}, version=1)
     events = audit_count(store)
     with pytest.raises(UndoError, match="bea changed provider 'Beta' since"):
         undo.undo_last(store)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.services.errors import ConflictError
 from kpotui.store import open_store
 
@@ -36,7 +36,7 @@ def increment(url: str, task_id: int, times: int, busy_timeout_ms: int) -> dict[
             for attempt in itertools.count():
                 try:
                     task = records.get(store, "task", task_id)
-                    records.update_record(
+                    writes.update(
                         store,
                         "task",
                         task_id,
@@ -82,9 +82,7 @@ def save_in_step(url: str, name: str, task_ids: list[int], both_read: Barrier) -
             task = records.get(store, "task", task_id)
             both_read.wait(60)
             try:
-                records.update_record(
-                    store, "task", task_id, {"owner": name}, version=task["version"]
-                )
+                writes.update(store, "task", task_id, {"owner": name}, version=task["version"])
                 outcomes.append("saved")
             except ConflictError:
                 outcomes.append("refused")
@@ -101,13 +99,13 @@ def keep_writing(url: str, name: str, stop: Event) -> dict[str, Any]:
         while not stop.is_set():
             title = f"{name} {written}"
             try:
-                task = records.create(
+                task = writes.create(
                     store,
                     "task",
                     {"name": title, "classification": "non-core", "sourcing": "outsourced"},
                 )
-                records.create(store, "note", {"title": title, "body": "How to.", "task": title})
-                records.update_record(
+                writes.create(store, "note", {"title": title, "body": "How to.", "task": title})
+                writes.update(
                     store, "task", task["id"], {"hours_per_month": 8}, version=task["version"]
                 )
                 written += 1

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from kpotui.models import SQLModel
-from kpotui.services import listing, records
+from kpotui.services import listing, records, writes
 from kpotui.store import open_store
 from kpotui.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
 
@@ -102,7 +102,7 @@ def test_a_foreign_sqlite_file_is_not_taken_over(tmp_path: Path) -> None:
 
 def test_audit_trail_refuses_update_and_delete_at_database_level(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "x.db"))
-    records.create(store, "provider", {"name": "Acme"})
+    writes.create(store, "provider", {"name": "Acme"})
     for statement in ("UPDATE audit_event SET actor = 'mallory'", "DELETE FROM audit_event"):
         with pytest.raises(Exception, match="append-only"), store.write() as conn:
             conn.execute(text(statement))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpotui import config, paths
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.store import ReadOnlyError, StoreError, open_store, resolve_target
 
 
@@ -66,7 +66,7 @@ def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
     open_store(str(path)).close()
     store = open_store(str(path), read_only=True)
     with pytest.raises(ReadOnlyError):
-        records.create(store, "provider", {"name": "Acme"})
+        writes.create(store, "provider", {"name": "Acme"})
     assert records.counts(store)["provider"] == 0
     store.close()
 

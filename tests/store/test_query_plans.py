@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from kpotui.services import audit, insights, listing
+from kpotui.services import audit, history, insights, listing
 from kpotui.services.insights import activities
 from kpotui.store import Store, open_store
 from tests.services import factories as make
@@ -216,7 +216,7 @@ def test_filtered_list_pages_use_an_index(firm: Store, case: str) -> None:
 
 def test_audit_trail_reads_use_an_index(firm: Store) -> None:
     def read() -> None:
-        audit.history(firm, "deliverable", 1)
+        history.record_history(firm, "deliverable", 1)
         audit.recent(firm)
 
     problems = _problems(_plans(firm, read), aggregate=False, page=True)

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App
 from textual.pilot import Pilot
 
-from kpotui.services import records
+from kpotui.services import writes
 from kpotui.store import open_store
 from kpotui.tui.widgets.virtual_table import VirtualTable
 from tests.tui.conftest import settle
@@ -86,7 +86,7 @@ def add_provider(db: Path, name: str) -> None:
     """Store a provider without contracts before the app starts."""
     store = open_store(str(db))
     try:
-        records.create(store, "provider", {"name": name, "country": "India"})
+        writes.create(store, "provider", {"name": name, "country": "India"})
     finally:
         store.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.confirm import ConfirmDialog
@@ -143,7 +143,7 @@ async def test_a_save_after_someone_else_changed_the_record_shows_theirs(
         store = open_store(str(firm_db))  # someone else, behind the app's back
         current = records.find(store, "contract", {"code": "ENG-2025-004"})
         assert current is not None
-        records.update_record(
+        writes.update(
             store, "contract", current["id"], {"title": "Theirs"}, version=current["version"]
         )
         store.close()

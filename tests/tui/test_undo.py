@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from kpotui.services import audit, records
+from kpotui.services import audit, records, writes
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.confirm import ConfirmDialog
@@ -117,7 +117,7 @@ async def test_u_refuses_when_someone_else_changed_the_record_since(
             try:
                 mine = records.find(store, "contract", {"code": CODE})
                 assert mine is not None
-                records.update_record(
+                writes.update(
                     store, "contract", mine["id"], {"title": "Theirs"}, version=mine["version"]
                 )
             finally:

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.services.clock import today
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
@@ -139,7 +139,7 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
     def _save(self, changes: dict[str, Any]) -> None:
         store = session_of(self).store()
         try:
-            saved = records.update_record(
+            saved = writes.update(
                 store, "deliverable", self.record["id"], changes, version=self.record["version"]
             )
         except (ValidationError, ConflictError) as exc:

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
 from kpotui.tui.dialogs.confirm import ConfirmDialog
@@ -116,9 +116,9 @@ class RecordForm(ModalScreen[Record | None]):
         store = session_of(self).store()
         try:
             if self.record is None:
-                saved = records.create(store, self.spec.name, raw)
+                saved = writes.create(store, self.spec.name, raw)
             else:
-                saved = records.update_record(
+                saved = writes.update(
                     store, self.spec.name, self.record["id"], raw, version=version
                 )
         except ValidationError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual import work
 
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.services.errors import ReferencedError
 from kpotui.services.fields import kind_spec
 from kpotui.tui.dialogs.confirm import ConfirmDialog
@@ -69,9 +69,7 @@ class EditingScreen(KpoScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="delete")
     def _delete(self, kind: str, record: Record) -> None:
         try:
-            records.delete_record(
-                self.session.store(), kind, record["id"], version=record["version"]
-            )
+            writes.delete(self.session.store(), kind, record["id"], version=record["version"])
         except ReferencedError as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Not deleted", severity="error", timeout=12

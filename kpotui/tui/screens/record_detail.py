@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
-from kpotui.services import audit, listing, records
+from kpotui.services import history, listing, records
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec
 from kpotui.tui import formatting as fmt
@@ -118,9 +118,9 @@ class RecordDetailScreen(EditingScreen):
                     f"no {self.spec.name} {fmt.listed(map(str, self.key.values()))}"
                 )
             record = found
-        history = audit.history(store, self.spec.name, record["id"])
+        events = history.record_history(store, self.spec.name, record["id"])
         facts = FACTS[self.spec.name](store, record) if self.spec.name in FACTS else []
-        self.app.call_from_thread(self._show, record, history, facts)
+        self.app.call_from_thread(self._show, record, events, facts)
 
     def _gone(self) -> None:
         """Close this screen: its record no longer exists."""

@@ -1,23 +1,24 @@
-"""Reads and writes by the thousand, for imports: a few statements per chunk of records.
+"""The SQL of the write path, a few statements per chunk of records.
 
-Creating records one by one costs several round trips each (resolve every reference, check
-the natural key, insert, append the audit event, read back). An import of 200,000 rows
-instead resolves all references of a chunk with one query per referenced kind, finds
-existing natural keys with one query, and writes with one executemany for the records and
-one for their audit events. Validation stays in :mod:`kpotui.services.validation`; these
-helpers take values that are already clean and run inside the caller's write transaction.
+Writing records one by one costs several round trips each (resolve every reference, check
+the natural key, insert, append the audit event, read back). Here all references of a
+chunk are resolved with one query per referenced kind, existing natural keys found with
+one query, and rows written with one executemany for the records and one for their audit
+events. Values are clean already (:mod:`kpotui.services.writes` checks them); everything
+runs inside the caller's write transaction.
+
+Rows go through the driver's own ``executemany`` as tuples
+(:mod:`kpotui.services.bulk_insert`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
 from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Column, Connection, bindparam, delete, func, select, update
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
@@ -26,19 +27,14 @@ from kpotui.services.fields import KINDS, FieldType, KindSpec
 from kpotui.services.records import (
     Record,
     column_values,
+    json_safe,
     key_text,
-    plain,
     record_select,
     row_to_record,
     table_of,
     to_column_value,
 )
 
-BULK_CACHE_KIB = 24 * 1024
-"""SQLite page cache during a bulk write (see :func:`large_page_cache`). 64 MiB took an
-import of 200,000 deliverables to 187 MB; with 24 MiB importing 20,000 notes (full-text
-index included) costs the same CPU time as with 64 MiB (21.1-21.4 s against 20.3-22.3 s,
-paired runs) and the deliverables stay under 150 MB."""
 IN_LIST_SIZE = 1000
 """Values per ``IN (...)`` list: far below every driver's bound-parameter limit."""
 
@@ -50,6 +46,9 @@ Key = tuple[Any, ...]
 def _parts(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# -- reading ------------------------------------------------------------------------------
 
 
 def ids_by_key(conn: Connection, spec: KindSpec, names: Iterable[str]) -> dict[str, int]:
@@ -69,24 +68,27 @@ def key_columns(spec: KindSpec) -> list[str]:
 
 
 def existing_ids(
-    conn: Connection, spec: KindSpec, keys: Iterable[Key], *, up_to: int
+    conn: Connection, spec: KindSpec, keys: Iterable[Key], *, up_to: int | None
 ) -> dict[Key, int]:
-    """Natural key -> id for those of ``keys`` held by records with an id <= ``up_to``.
+    """Natural key -> id for those of ``keys`` held by records with an id <= ``up_to``
+    (None: any record).
 
-    ``up_to`` is :func:`max_id` taken when the import began, so only records that existed
-    before it are found (the importer tracks its own). Rows are looked up by the first key
+    ``up_to`` is :func:`max_id` taken when a batch began, so only records that existed
+    before it are found (the batch tracks its own). Rows are looked up by the first key
     column, which leads the unique index; a composite key is then matched in Python (a
     row-value ``IN`` list makes SQLite scan the whole table, and a ``VALUES`` join costs
     more to compile than to run).
     """
-    if up_to <= 0:
+    if up_to is not None and up_to <= 0:
         return {}
     table = table_of(spec)
     cols = [table.c[name] for name in key_columns(spec)]
     wanted = set(keys)
     found: dict[Key, int] = {}
-    for part in _parts(sorted({key[0] for key in wanted})):
-        query = select(*cols, table.c.id).where(cols[0].in_(part), table.c.id <= up_to)
+    for part in _parts(sorted({key[0] for key in wanted if key[0] is not None})):
+        query = select(*cols, table.c.id).where(cols[0].in_(part))
+        if up_to is not None:
+            query = query.where(table.c.id <= up_to)
         for row in conn.execute(query):
             key = tuple(row[:-1])
             if key in wanted:
@@ -111,6 +113,18 @@ def records_by_id(conn: Connection, spec: KindSpec, ids: Iterable[int]) -> dict[
     return found
 
 
+def first_referencing(conn: Connection, column: Column[Any], ids: Sequence[int]) -> int | None:
+    """One of ``ids`` that ``column`` (a reference) holds, or None."""
+    for part in _parts(ids):
+        found = conn.execute(select(column).where(column.in_(part)).limit(1)).scalar()
+        if found is not None:
+            return int(found)
+    return None
+
+
+# -- inserting ----------------------------------------------------------------------------
+
+
 @cache
 def _insert_plan(kind: str) -> tuple[list[str], Callable[[Mapping[str, Any]], tuple], list]:
     """(columns, a getter of a record's values in their order, [(index, field)] of the
@@ -130,10 +144,9 @@ def _insert_values(
     _, getter, convert = _insert_plan(spec.name)
     values = list(getter(record))
     for i, f in convert:
-        if f.type is FieldType.REF:
-            values[i] = ref_ids.get(f.name)
-        else:
-            values[i] = to_column_value(f, values[i])
+        values[i] = (
+            ref_ids.get(f.name) if f.type is FieldType.REF else to_column_value(f, values[i])
+        )
     return values
 
 
@@ -150,27 +163,33 @@ def _key_text(spec: KindSpec) -> Callable[[Mapping[str, Any]], str]:
 def insert_records(
     conn: Connection,
     spec: KindSpec,
-    new: Sequence[tuple[Mapping[str, Any], Mapping[str, int]]],
+    new: Sequence[tuple[Mapping[str, Any], Mapping[str, int], int | None]],
     *,
-    batch: str,
-) -> None:
-    """Insert complete, valid records (clean values, reference name -> id) with one
-    executemany and append one ``create`` audit event each.
+    batch: str | None,
+) -> list[int]:
+    """Insert complete, valid records — (clean values, reference name -> id, the id to
+    give it or None) — with one executemany, append one ``create`` event each, and return
+    their ids in order.
 
-    A bulk create event holds the record's key and the batch, not its initial values:
-    those are the record itself, every later update event records each changed field's
-    before and after, and a deletion records every value it removes (docs/format.md).
+    A create event holds the record's key and the batch, not its values: those are the
+    record itself, every later update event records each changed field's before and
+    after, and a deletion records every value it removes (docs/format.md).
     """
     if not new:
-        return
+        return []
     now = utcnow()
     table = table_of(spec)
     before = max_id(conn, spec)
     columns = _insert_plan(spec.name)[0]
-    rows = [_insert_values(spec, record, ref_ids) for record, ref_ids in new]
+    rows = [_insert_values(spec, record, ref_ids) for record, ref_ids, _ in new]
+    fixed = {"created_at": now, "updated_at": now, "version": 1}
+    given = [i for i, (_, _, record_id) in enumerate(new) if record_id is not None]
+    if given:  # undo re-creates deleted records under their old ids
+        insert_many(conn, table, ["id", *columns], ([new[i][2], *rows[i]] for i in given), fixed)
+    given_ids = set(given)
     # A plain executemany: asking for RETURNING ids makes drivers insert row by row on
     # SQLite. The new ids are read back by key instead, in one query.
-    insert_many(conn, table, columns, rows, {"created_at": now, "updated_at": now, "version": 1})
+    insert_many(conn, table, columns, (r for i, r in enumerate(rows) if i not in given_ids), fixed)
     at_key = [columns.index(name) for name in key_columns(spec)]
     added = {
         tuple(row[:-1]): row[-1]
@@ -178,18 +197,26 @@ def insert_records(
             select(*(table.c[columns[i]] for i in at_key), table.c.id).where(table.c.id > before)
         ).all()
     }
+    ids = [
+        record_id if record_id is not None else added[tuple(row[i] for i in at_key)]
+        for row, (_, _, record_id) in zip(rows, new, strict=True)
+    ]
     name_of = _key_text(spec)
     audit.append_many(
         conn,
         [
-            {"record_id": added[tuple(row[i] for i in at_key)], "key": name_of(record)}
-            for row, (record, _) in zip(rows, new, strict=True)
+            {"record_id": record_id, "key": name_of(record)}
+            for record_id, (record, _, _) in zip(ids, new, strict=True)
         ],
         action=AuditAction.CREATE.value,
         kind=spec.name,
         changes={},
         batch=batch,
     )
+    return ids
+
+
+# -- updating and deleting ----------------------------------------------------------------
 
 
 def update_records(
@@ -197,7 +224,7 @@ def update_records(
     spec: KindSpec,
     changes: Sequence[tuple[Record, Mapping[str, Any], Mapping[str, int]]],
     *,
-    batch: str,
+    batch: str | None,
 ) -> None:
     """Apply (current record, changed clean values, reference name -> id) to each record:
     one executemany per set of changed fields, version + 1, one ``update`` event each."""
@@ -222,74 +249,44 @@ def update_records(
         conn,
         [
             {
-                "action": AuditAction.UPDATE.value,
-                "kind": spec.name,
                 "record_id": current["id"],
-                "key": key_text(spec, current),
+                "key": key_text(spec, {**current, **changed}),
                 "changes": {
-                    name: [plain(spec.field(name), current[name]), plain(spec.field(name), value)]
+                    name: [json_safe(current[name]), json_safe(value)]
                     for name, value in changed.items()
                 },
-                "batch": batch,
             }
             for current, changed, _ in changes
         ],
+        action=AuditAction.UPDATE.value,
+        kind=spec.name,
+        batch=batch,
     )
 
 
-@contextmanager
-def large_page_cache(conn: Connection) -> Iterator[None]:
-    """Give SQLite a larger page cache for one bulk write, then restore it.
-
-    A big transaction's dirty pages otherwise spill to the WAL and are read back one by
-    one: importing 20,000 notes (full-text index included) spent most of its time in
-    system calls with the default 2 MiB, and ~2% with this. The cache grows only as used.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with suppress(DBAPIError):  # never hide the error that ended the import
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
-
-
-def drop_secondary_indexes(conn: Connection, spec: KindSpec) -> list[str]:
-    """Drop the kind's table's non-unique indexes inside the write transaction; returns
-    the statements that create them again (see :func:`create_indexes`).
-
-    SQLite only (elsewhere nothing is dropped): inserting a large import's rows into
-    every index, in the random order of their values, costs more than sorting them once
-    afterwards. Indexes that enforce a natural key stay. The drop is part of the
-    transaction, so a failed import rolls it back, and other connections never see it.
-    """
-    if conn.dialect.name != "sqlite":
-        return []
-    quote = conn.dialect.identifier_preparer.quote
-    table = table_of(spec).name
-    listed = conn.exec_driver_sql(f"PRAGMA index_list({quote(table)})").all()
-    statements = []
-    for index in listed:
-        if index.unique or index.origin != "c":
-            continue
-        sql = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (index.name,)
-        ).scalar_one()
-        conn.exec_driver_sql(f"DROP INDEX {quote(index.name)}")
-        statements.append(sql)
-    return statements
-
-
-def create_indexes(conn: Connection, statements: Iterable[str]) -> None:
-    """Create again the indexes :func:`drop_secondary_indexes` dropped."""
-    for sql in statements:
-        conn.exec_driver_sql(sql)
-
-
-def analyze(conn: Connection) -> None:
-    """Refresh the query planner's statistics (after a large import on SQLite)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("ANALYZE")
+def delete_records(
+    conn: Connection, spec: KindSpec, found: Sequence[Record], *, batch: str | None
+) -> None:
+    """Delete these records (references checked already), one ``delete`` event each,
+    holding every value it removes."""
+    table = table_of(spec)
+    for part in _parts([record["id"] for record in found]):
+        conn.execute(delete(table).where(table.c.id.in_(part)))
+    audit.append_many(
+        conn,
+        [
+            {
+                "record_id": record["id"],
+                "key": key_text(spec, record),
+                "changes": {
+                    f.name: [json_safe(record[f.name]), None]
+                    for f in spec.fields
+                    if record[f.name] not in (None, [])
+                },
+            }
+            for record in found
+        ],
+        action=AuditAction.DELETE.value,
+        kind=spec.name,
+        batch=batch,
+    )
