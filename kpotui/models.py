@@ -339,14 +339,3 @@ class AuditEvent(SQLModel, table=True):
     """Field name -> [old, new] in the interchange representation (JSON-safe)."""
     batch: str | None = None
     """Groups the events of one import or one undo."""
-
-
-RECORD_TABLES: dict[str, type[Tracked]] = {
-    "provider": Provider,
-    "contract": Contract,
-    "deliverable": Deliverable,
-    "task": Task,
-    "note": Note,
-    "decision": Decision,
-}
-"""Kind name -> table, in dependency order (a kind only references kinds before it)."""

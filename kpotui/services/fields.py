@@ -67,6 +67,9 @@ class KindSpec:
     fields: tuple[FieldSpec, ...]
     search: tuple[str, ...] = ()
     """Text fields the incremental filter matches."""
+    shown_as: tuple[str, str] | None = None
+    """Singular and plural as people say them, where they differ from the name (a task
+    is an activity on screen)."""
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +77,14 @@ class KindSpec:
 
     def field(self, name: str) -> FieldSpec:
         return self.by_name[name]
+
+    @property
+    def noun(self) -> str:
+        return self.shown_as[0] if self.shown_as else self.name
+
+    @property
+    def nouns(self) -> str:
+        return self.shown_as[1] if self.shown_as else self.plural
 
     @property
     def refs(self) -> tuple[FieldSpec, ...]:
@@ -156,6 +167,7 @@ DELIVERABLE = KindSpec(
 TASK = KindSpec(
     name="task",
     plural="tasks",
+    shown_as=("activity", "activities"),
     table=m.Task,
     key=("name",),
     search=("name", "area", "owner"),

@@ -290,23 +290,3 @@ def seek(
     if row is None:
         return None
     return cursor_of(row_to_record(spec, row), sort, kind)
-
-
-def list_all(
-    store: Store,
-    kind: str,
-    flt: ListFilter | None = None,
-    *,
-    sort: str | None = None,
-    limit: int | None = None,
-) -> list[Record]:
-    """Every matching record (scripts; ``limit`` caps it), fetched page by page."""
-    out: list[Record] = []
-    cursor: Cursor | None = None
-    while limit is None or len(out) < limit:
-        chunk = page(store, kind, flt=flt, sort=sort, after=cursor, limit=1000)
-        out.extend(chunk)
-        if len(chunk) < 1000:
-            break
-        cursor = cursor_of(chunk[-1], sort, kind)
-    return out[:limit] if limit is not None else out

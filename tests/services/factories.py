@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpotui.services import writes
+from kpotui.services import listing, writes
+from kpotui.services.records import Record
 from kpotui.store import Store
 
 
@@ -44,3 +45,13 @@ def note(store: Store, title: str = "Runbook", **fields: Any) -> dict[str, Any]:
 def decision(store: Store, summary: str = "Changed source", **fields: Any) -> dict[str, Any]:
     values = {"contract": "ENG-1", "date": "2025-05-01", "summary": summary, "made_by": "provider"}
     return writes.create(store, "decision", values | fields)
+
+
+def listed(store: Store, kind: str, flt: listing.ListFilter | None = None) -> list[Record]:
+    """Every matching record, in the list's order, page by page."""
+    out: list[Record] = []
+    cursor: listing.Cursor | None = None
+    while chunk := listing.page(store, kind, flt=flt, after=cursor, limit=500):
+        out.extend(chunk)
+        cursor = listing.cursor_of(chunk[-1], None, kind)
+    return out

@@ -28,7 +28,7 @@ def test_equals_with_a_list_of_references(store: Store) -> None:
 
     flt = listing.ListFilter(equals={"contract": ("ENG-1", "ENG-3")})
 
-    assert [r["contract"] for r in listing.list_all(store, "deliverable", flt)] == [
+    assert [r["contract"] for r in make.listed(store, "deliverable", flt)] == [
         "ENG-1",
         "ENG-3",
     ]

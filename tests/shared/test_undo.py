@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import audit, history, listing, records, undo, writes
+from kpotui.services import audit, history, records, undo, writes
 from kpotui.services.errors import UndoError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store
@@ -286,6 +286,6 @@ def test_undoing_an_import_that_updated_puts_the_old_values_back(
     assert imported.exit_code == 0, imported.output
 
     assert "1 provider created, 2 providers updated" in undo.undo_last(store)
-    after = {r["name"]: r["country"] for r in listing.list_all(store, "provider")}
+    after = {r["name"]: r["country"] for r in factories.listed(store, "provider")}
     assert after == {"Meridian": "India", "Northwind": None}
     store.close()

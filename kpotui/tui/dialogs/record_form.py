@@ -21,14 +21,13 @@ from textual.worker import Worker
 from kpotui.services import records, writes
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
+from kpotui.services.records import Record
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.session import session_of
 from kpotui.tui.widgets.field_row import FieldRow
 from kpotui.tui.widgets.record_list import nouns
-
-Record = dict[str, Any]
 
 
 class RecordForm(ModalScreen[Record | None]):

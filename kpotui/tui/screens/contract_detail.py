@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpotui.services.records import Record
 from kpotui.tui.screens.record_detail import RecordDetailScreen
-
-Record = dict[str, Any]
 
 
 class ContractDetailScreen(RecordDetailScreen):

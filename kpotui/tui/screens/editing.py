@@ -15,13 +15,12 @@ from textual import work
 from kpotui.services import records, writes
 from kpotui.services.errors import ReferencedError
 from kpotui.services.fields import kind_spec
+from kpotui.services.records import Record
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
 from kpotui.tui.dialogs.record_form import RecordForm
 from kpotui.tui.screens.base import KpoScreen
 from kpotui.tui.widgets.record_list import nouns
-
-Record = dict[str, Any]
 
 
 class EditingScreen(KpoScreen):

@@ -21,7 +21,8 @@ from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from kpotui.services import history, listing, records
 from kpotui.services.errors import NotFoundError
-from kpotui.services.fields import FieldType, KindSpec, kind_spec
+from kpotui.services.fields import FieldType, KindSpec, kind_spec, referencing
+from kpotui.services.records import Record
 from kpotui.tui import formatting as fmt
 from kpotui.tui.facts import FACTS, Facts
 from kpotui.tui.messages import OpenRecord
@@ -29,8 +30,6 @@ from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.record_list import RecordList, nouns
 from kpotui.tui.widgets.virtual_table import VirtualTable
-
-Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,19 +41,9 @@ class Related:
     field: str
 
 
-RELATED: dict[str, tuple[Related, ...]] = {
-    "contract": (
-        Related("Deliverables", "deliverable", "contract"),
-        Related("Activities", "task", "contract"),
-        Related("Notes", "note", "contract"),
-        Related("Decisions", "decision", "contract"),
-    ),
-    "provider": (
-        Related("Contracts", "contract", "provider"),
-        Related("Notes", "note", "provider"),
-    ),
-    "task": (Related("Notes", "note", "task"),),
-}
+def related_tabs(kind: str) -> list[Related]:
+    """One tab per kind of record that references ``kind``, as the fields define them."""
+    return [Related(other.nouns.capitalize(), other.name, f.name) for other, f in referencing(kind)]
 
 
 class RecordDetailScreen(EditingScreen):
@@ -93,7 +82,7 @@ class RecordDetailScreen(EditingScreen):
                 yield Static(id="overview")
                 if self.spec.name == "note":
                     yield Markdown(id="note-body")
-            for related in RELATED.get(self.spec.name, ()):
+            for related in related_tabs(self.spec.name):
                 with TabPane(related.label, id=f"tab-{related.kind}"):
                     yield Vertical(classes="related")
             with TabPane("History", id="tab-history"), VerticalScroll():
@@ -142,7 +131,7 @@ class RecordDetailScreen(EditingScreen):
         if self.spec.name == "note":
             self.query_one("#note-body", Markdown).update(record["body"])
         self.query_one("#history", Static).update(history_table(self.spec, history))
-        for related in RELATED.get(self.spec.name, ()):
+        for related in related_tabs(self.spec.name):
             self._show_related(related, record)
 
     def subtitle(self, record: Record) -> str:
@@ -252,7 +241,7 @@ class RecordDetailScreen(EditingScreen):
     def action_new(self) -> None:
         listed = self._active_list()
         if listed is not None and self.record is not None:
-            related = next(r for r in RELATED[self.spec.name] if r.kind == listed.source.kind)
+            related = next(r for r in related_tabs(self.spec.name) if r.kind == listed.source.kind)
             self.new_record(related.kind, {related.field: self.record[self.spec.key[0]]})
 
     def action_filter(self) -> None:

@@ -19,7 +19,6 @@ from kpotui.services.validation import clean_value
 from kpotui.tui import formatting as fmt
 from kpotui.tui.session import Session
 
-NOUNS = {"task": "activity"}
 TEXT_HINTS = {
     FieldType.DATE: "YYYY-MM-DD",
     FieldType.LIST: "separate items with ;",
@@ -109,7 +108,7 @@ class FieldRow(Vertical):
 
     def _help(self) -> str:
         if self.spec.ref:
-            noun = NOUNS.get(self.spec.ref, self.spec.ref)
+            noun = kind_spec(self.spec.ref or "").noun
             key = kind_spec(self.spec.ref).key[0]
             hint = f"the {noun}'s {key}; → accepts the completion"
             return f"{self.spec.help}; {hint}" if self.spec.help else hint

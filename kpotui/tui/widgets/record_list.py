@@ -10,17 +10,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from kpotui.services.fields import kind_spec
 from kpotui.services.listing import DEFAULT_SORT, ListFilter
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.virtual_table import Query, Row, VirtualTable
 
-NOUNS = {"task": ("activity", "activities")}
-"""What a kind is called on screen when it differs from its name."""
-
 
 def nouns(kind: str) -> tuple[str, str]:
     """Singular and plural of a kind as people say it (``task`` is an activity)."""
-    return NOUNS.get(kind, (kind, f"{kind}s"))
+    spec = kind_spec(kind)
+    return spec.noun, spec.nouns
 
 
 class RecordList(Vertical):
