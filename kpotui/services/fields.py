@@ -93,7 +93,7 @@ class KindSpec:
 
 T = FieldType
 MAX_MONEY_MINOR = 10**15
-"""Largest amount accepted (in minor units): ten trillion, far beyond any contract."""
+"""Amounts must be below this (in minor units): ten trillion, far beyond any contract."""
 
 PROVIDER = KindSpec(
     name="provider",

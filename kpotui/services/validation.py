@@ -98,8 +98,8 @@ def _money(value: Any) -> Decimal:
     number = _decimal(value)
     if number < 0:
         raise ValueError(f"must not be negative: {number}")
-    if number * 100 > MAX_MONEY_MINOR:
-        raise ValueError("amount too large")
+    if number * 100 >= MAX_MONEY_MINOR:
+        raise ValueError(f"too large: must be below {MAX_MONEY_MINOR // 100:,}")
     if number != number.quantize(Decimal("0.01")):
         raise ValueError(f"at most two decimals: {number}")
     return number.quantize(Decimal("0.01"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -119,6 +120,11 @@ class _KindState:
     defaults: dict[str, Any] = field(default_factory=dict)
 
 
+@cache
+def _field_positions(spec: KindSpec) -> dict[str, int]:
+    return {f.name: i for i, f in enumerate(spec.fields)}
+
+
 def defaults_of(spec: KindSpec) -> dict[str, Any]:
     """The value of every field a new record leaves out: the field's default, or what the
     firm decides (a contract's currency)."""
@@ -156,9 +162,11 @@ class Batch:
     # -- reporting ----------------------------------------------------------------------
 
     def _fail(self, spec: KindSpec, item: Item, errors: Mapping[str, str]) -> None:
-        for name, message in errors.items():
+        """Report every problem of the item, in the order of its kind's fields."""
+        position = _field_positions(spec)
+        for name in sorted(errors, key=lambda name: position.get(name, -1)):
             if name != BLOCKED:
-                self.problems.add(item.at, message, name)
+                self.problems.add(item.at, errors[name], name)
         key = item.values.get(spec.key[0])
         if isinstance(key, str):
             self._failed.setdefault(spec.name, set()).add(key.strip())

@@ -44,6 +44,15 @@ CASES: list[tuple[str, str | None, list[str]]] = [
         ["end_before_start.csv:5: end_date: before start_date 2025-03-01"],
     ),
     (
+        "several_problems_one_record.csv",
+        "contracts",
+        [  # every problem of the record at once, in the order of its fields
+            "several_problems_one_record.csv:2: provider: no provider named 'Nobody Ltd'",
+            "several_problems_one_record.csv:2: end_date: before start_date 2025-03-01",
+            "several_problems_one_record.csv:2: value: must not be negative: -5",
+        ],
+    ),
+    (
         "bad_enum.csv",
         "contracts",
         [

@@ -105,6 +105,11 @@ def test_money_not_negative_and_two_decimals(store: Store) -> None:
         "at most two decimals"
     )
     assert "too large" in refused(lambda: make.contract(store, value="9" * 5000))["value"]
+    below = "must be below 10,000,000,000,000"  # what docs/format.md says
+    assert refused(lambda: make.contract(store, value="10000000000000"))["value"].endswith(below)
+    assert make.contract(store, code="ENG-MAX", value="9999999999999.99")["value"] == Decimal(
+        "9999999999999.99"
+    )
     created = make.contract(store, value="1,250.5", in_house_estimate=0)
     assert created["value"] == Decimal("1250.50")
     assert created["in_house_estimate"] == Decimal("0.00")
