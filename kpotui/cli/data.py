@@ -7,7 +7,6 @@ store and print. Only click is imported until a command runs.
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -142,15 +141,10 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
             out.flush()
             out.detach()
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    from kpotui.files import atomic_text
+
+    with atomic_text(path) as out:
+        yield out
 
 
 @click.command("export")
