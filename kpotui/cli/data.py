@@ -143,8 +143,8 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
         return
     from kpotui.files import atomic_text
 
-    with atomic_text(path) as out:
-        yield out
+    with atomic_text(path) as file:
+        yield file
 
 
 @click.command("export")
