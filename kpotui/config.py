@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +37,16 @@ def _currency(value: Any) -> str:
     return code
 
 
+def _database(value: Any) -> str:
+    target = _text(value)
+    if "://" not in target and not Path(target).expanduser().is_absolute():
+        raise ValueError(
+            f"expected an absolute path or a database URL, got {target!r} (a relative "
+            "path would mean another file in each directory kpotui starts in)"
+        )
+    return target
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -52,7 +62,7 @@ class Config:
     """The settings of one person; the file holds only those changed from the default."""
 
     db: str | None = _setting(
-        None, _text, "Database path or SQLAlchemy URL (overridden by KPOTUI_DB and --db)."
+        None, _database, "Database path or SQLAlchemy URL (overridden by KPOTUI_DB and --db)."
     )
     currency: str = _setting(
         "EUR",
@@ -200,38 +210,57 @@ def check_known(name: str, value: str, known: Collection[str], what: str) -> Non
 
 def set_value(name: str, value: Any) -> Path:
     """Check ``value`` and write it into the config file (``keys.<id>`` into ``[keys]``),
-    keeping the file's comments, order and other settings; returns the file's path."""
+    keeping the file's comments, order and other settings; returns the file's path.
+
+    The file as it would be is checked whole: a wrong value elsewhere is refused (it
+    is named), while a wrong value of ``name`` itself is what this call can fix.
+    """
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
     from kpotui.files import atomic_text
 
-    path = config_file()
-    text = _read(path)
-    before = _parse(path, text)  # refuse to rewrite a file that is wrong already
     try:
         if name.startswith(KEYS_PREFIX):
-            binding_id = name.removeprefix(KEYS_PREFIX)
-            if not binding_id:
+            if name == KEYS_PREFIX:
                 raise ValueError("expected keys.<binding id>")
             checked = _key(value)
-            after = replace(before, keys=MappingProxyType({**before.keys, binding_id: checked}))
         else:
             checked = _check(name, value)
-            after = replace(before, **{name: checked})
+            if name == "shared_group":
+                _existing_group(checked)
     except ValueError as exc:
         raise ConfigError(f"{name}: {exc}") from None
-    document = tomlkit.parse(text)
+    path = config_file()
+    try:
+        document = tomlkit.parse(_read(path))
+    except TOMLKitError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     try:
         _put(document, name.split("."), checked)
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: cannot set {name}: {exc}") from None
+    text = tomlkit.dumps(document)
+    after = _parse(path, text)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_text(path) as out:
-        out.write(tomlkit.dumps(document))
+        out.write(text)
     global _loaded
     _loaded = after
     return path
+
+
+def _existing_group(name: str) -> None:
+    """Refuse a Unix group this machine does not have (checked when set; at use, the
+    store refuses it too, saying how to fix it)."""
+    try:
+        import grp
+    except ImportError:  # not a Unix system: no groups to share files with
+        return
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        raise ValueError(f"{name!r} is not a group on this machine") from None
 
 
 def _put(table: Any, parts: list[str], value: Any) -> None:

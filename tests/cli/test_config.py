@@ -100,6 +100,34 @@ def test_a_bad_value_is_refused_when_set_and_the_file_is_left_alone() -> None:
     assert path.read_text() == COMMENTED
 
 
+def test_config_set_fixes_a_bad_value_but_not_around_another(tmp_path: Path) -> None:
+    path = config.config_file()
+    path.write_text("# mine\ntheme = 3\n")
+    assert run("config", "set", "theme", "nord")[0] == 0
+    assert path.read_text() == '# mine\ntheme = "nord"\n'
+    path.write_text('theme = "nord"\nallow_network_fs = "yes"\n')
+    code, out = run("config", "set", "theme", "dracula")
+    assert (code, out) == (
+        1,
+        f"kpotui: {path}: allow_network_fs: expected true or false, got 'yes'\n",
+    )
+    assert 'theme = "nord"' in path.read_text()
+
+
+def test_shared_server_settings_are_checked_when_set(tmp_path: Path) -> None:
+    code, out = run("config", "set", "db", "team/kpotui.db")
+    assert code == 1 and out.startswith("kpotui: db: expected an absolute path or a database URL")
+    code, out = run("config", "set", "shared_group", "no-such-group-kpotui")
+    assert (code, out) == (
+        1,
+        "kpotui: shared_group: 'no-such-group-kpotui' is not a group on this machine\n",
+    )
+    assert not config.config_file().exists()
+    for target in ("~/kpotui.db", str(tmp_path / "k.db"), "postgresql+psycopg://kpo@db/kpo"):
+        assert run("config", "set", "db", target)[0] == 0
+        assert run("config", "get", "db") == (0, f"{target}\n")
+
+
 def test_settings_are_read_once_per_process_until_reloaded() -> None:
     path = config.config_file()
     path.write_text('theme = "nord"\n')
