@@ -101,7 +101,11 @@ def config_get(name: str) -> None:
     from kpotui.tui.names import check_setting
 
     value = config.get(name)
-    check_setting(name, value if isinstance(value, str) else "")
+    try:
+        check_setting(name, value if isinstance(value, str) else "")
+    except config.ConfigError as exc:
+        where = f"{config.config_file()}: " if name == "theme" else ""  # the file's value
+        raise UserError(f"{where}{exc}") from None
     if name == "keys":
         for binding_id, keys in sorted(value.items()):
             click.echo(f"{binding_id} = {keys}")

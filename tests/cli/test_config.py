@@ -59,6 +59,13 @@ def test_an_unknown_binding_id_is_refused_with_the_known_ones() -> None:
     assert run("config", "get", "keys.app.contracts") == (0, "f2\n")
 
 
+def test_config_get_names_the_file_holding_a_theme_the_app_lacks() -> None:
+    path = config.config_file()
+    path.write_text('theme = "nope"\n')
+    code, out = run("config", "get", "theme")
+    assert code == 1 and out.startswith(f"kpotui: {path}: theme: no theme 'nope' (known: ")
+
+
 def test_the_binding_ids_are_the_apps() -> None:
     ids = binding_ids()
     assert {"app.dashboard", "list.sort", "form.save", "table.page_down"} <= set(ids)
