@@ -127,9 +127,17 @@ def _keymap(table: Any, prefix: str = "") -> dict[str, str]:
             continue
         try:
             keymap[binding_id] = _key(value)
+            _binding_id(binding_id)
         except ValueError as exc:
             raise ValueError(f"{KEYS_PREFIX}{binding_id}: {exc}") from None
     return keymap
+
+
+def _binding_id(binding_id: str) -> str:
+    """The shape of a binding id (which ids exist only the TUI knows: see tui.names)."""
+    if not re.fullmatch(r"[\w-]+\.[\w-]+", binding_id):
+        raise ValueError("a binding id is <screen>.<action>, e.g. app.contracts")
+    return binding_id
 
 
 def from_table(data: Mapping[str, Any]) -> Config:
@@ -222,8 +230,7 @@ def set_value(name: str, value: Any) -> Path:
 
     try:
         if name.startswith(KEYS_PREFIX):
-            if name == KEYS_PREFIX:
-                raise ValueError("expected keys.<binding id>")
+            _binding_id(name.removeprefix(KEYS_PREFIX))
             checked = _key(value)
         else:
             checked = _check(name, value)

@@ -80,6 +80,7 @@ def test_the_binding_ids_are_the_apps() -> None:
         ('currency = "EURO"', "currency: expected an ISO 4217 currency code such as EUR"),
         ('colour = "blue"', "unknown setting 'colour' (known: "),
         ("[keys]\napp.quit = true", 'keys.app.quit: expected a key name such as "f2"'),
+        ('[keys.app.deep]\nx = "f2"', "keys.app.deep.x: a binding id is <screen>.<action>"),
         ("theme = ", "not valid TOML: Invalid value (at line 1, column 9)"),
     ],
 )
