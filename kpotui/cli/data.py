@@ -95,13 +95,13 @@ def import_command(
             )
             target = store.display_name
     except InputError as exc:
-        progress.close()
+        progress.close()  # before the problems, so that they are not drawn over
         for line in exc.problems.lines():
             click.echo(line, err=True)
         raise UserError(str(exc)) from exc
     finally:
+        progress.close()
         close_all(sources)
-    progress.close()
     for name, counts in summary.counts.items():
         click.echo(
             f"{name}s: {counts.added} added, {counts.updated} updated, "

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 SHOW_AFTER_SECONDS = 1.0
+UPDATE_SECONDS = 0.1
+"""An export writes record by record: its count is passed to rich at most this often."""
 
 
 def interactive(quiet: bool) -> bool:
@@ -88,13 +90,14 @@ class CountingWriter:
     def __init__(self, out: IO[str], *, enabled: bool, label: str) -> None:
         self.out, self.enabled, self.label = out, enabled, label
         self.written = 0
-        self.started = time.monotonic()
+        self.started = self.next_update = time.monotonic()
         self.progress: Progress | None = None
 
     def write(self, text: str) -> int:
         self.written += len(text)
-        if self.enabled:
+        if self.enabled and time.monotonic() >= self.next_update:
             self._show()
+            self.next_update = time.monotonic() + UPDATE_SECONDS
         return self.out.write(text)
 
     def _show(self) -> None:
