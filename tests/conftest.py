@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kpotui import config
 from kpotui.store import Store, open_store
 
 POSTGRES_ENV = "KPOTUI_TEST_POSTGRES_URL"
@@ -36,6 +37,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("KPOTUI_DB", raising=False)
     monkeypatch.delenv("KPOTUI_TODAY", raising=False)
+    config.reload()  # settings are read once per process: forget the last test's
 
 
 @pytest.fixture(scope="session")

@@ -7,62 +7,42 @@ store and print. Only click is imported until a command runs.
 from __future__ import annotations
 
 import io
-import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+from kpotui.cli.options import (
+    DAY,
+    REPORTS,
+    KindChoice,
+    format_option,
+    quiet_option,
+    today_option,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from kpotui.interchange.render import Report
 
-KIND_NAMES = ("providers", "contracts", "deliverables", "tasks", "notes", "decisions")
-"""The kinds, spelled here so that ``--help`` needs no import of the data model."""
-REPORT_NAMES = ("summary", "overdue", "risk", "costs", "providers", "decisions")
-DAY = click.DateTime(formats=["%Y-%m-%d"])
-
-
-class _Progress:
-    """A row counter on stderr, shown only in a terminal and only after the first second."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = False
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, label: str, rows: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if self.enabled and elapsed > 1.0:
-            rate = rows / elapsed
-            sys.stderr.write(f"\rimporting {label}: {rows:,} rows ({rate:,.0f} rows/s)\x1b[K")
-            sys.stderr.flush()
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option(
     "--kind",
-    help=f"The kind of CSV input ({', '.join(KIND_NAMES)}); "
-    "default: the file's name, e.g. contracts.csv.",
+    type=KindChoice(),
+    help="The kind of CSV input (singular or plural); default: the file's name, "
+    "e.g. contracts.csv.",
 )
-@click.option(
-    "--format",
-    "encoding",
-    type=click.Choice(["toml", "json", "csv"]),
+@format_option(
+    "toml",
+    "json",
+    "csv",
     help="The encoding (default: the file's extension; needed for '-' as TOML/JSON).",
 )
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
@@ -74,31 +54,33 @@ class _Progress:
     help="When a record's key exists already: report it, keep the existing record, "
     "or update it with the fields the file gives.",
 )
+@quiet_option
 @pass_app
 @user_errors
 def import_command(
     app: AppContext,
     files: tuple[str, ...],
     kind: str | None,
-    encoding: str | None,
+    fmt: str | None,
     dry_run: bool,
     on_conflict: str,
+    quiet: bool,
 ) -> None:
     """Import records from TOML, JSON or CSV files ('-' reads standard input).
 
     All files are one transaction: every record is written, or none. On any problem,
     every problem is printed (file, line or path, field) and nothing is written.
     """
+    from kpotui.cli.progress import ImportProgress, interactive
     from kpotui.interchange.importer import import_sources
     from kpotui.interchange.problems import InputError, Problems
-    from kpotui.interchange.sources import close_all, open_sources
+    from kpotui.interchange.sources import CsvSource, close_all, open_sources
 
     problems = Problems()
     stdin = sys.stdin.buffer
-    sources = open_sources(
-        list(files), kind=kind, encoding=encoding, stdin=stdin, problems=problems
-    )
-    progress = _Progress()
+    sources = open_sources(list(files), kind=kind, encoding=fmt, stdin=stdin, problems=problems)
+    streams = [s.stream for s in sources if isinstance(s, CsvSource) and s.stream is not stdin]
+    progress = ImportProgress(streams, enabled=interactive(quiet))
     try:
         if not sources:
             raise InputError(problems)
@@ -113,13 +95,13 @@ def import_command(
             )
             target = store.display_name
     except InputError as exc:
-        progress.close()
+        progress.close()  # before the problems, so that they are not drawn over
         for line in exc.problems.lines():
             click.echo(line, err=True)
         raise UserError(str(exc)) from exc
     finally:
+        progress.close()
         close_all(sources)
-    progress.close()
     for name, counts in summary.counts.items():
         click.echo(
             f"{name}s: {counts.added} added, {counts.updated} updated, "
@@ -142,24 +124,14 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
             out.flush()
             out.detach()
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    from kpotui.files import atomic_text
+
+    with atomic_text(path) as file:
+        yield file
 
 
 @click.command("export")
-@click.option(
-    "--format",
-    "encoding",
-    type=click.Choice(["toml", "json", "csv"]),
-    help="Default: from the output's extension, else toml.",
-)
+@format_option("toml", "json", "csv", help="Default: from the output's extension, else toml.")
 @click.option(
     "-o",
     "--output",
@@ -167,15 +139,18 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
     type=click.Path(),
     help="A file (TOML/JSON; default: standard output) or a directory (CSV).",
 )
+@quiet_option
 @pass_app
 @user_errors
-def export_command(app: AppContext, encoding: str | None, output_name: str | None) -> None:
+def export_command(app: AppContext, fmt: str | None, output_name: str | None, quiet: bool) -> None:
     """Export the whole database, canonically (export, import, export: same bytes)."""
     from pathlib import Path
 
+    from kpotui.cli.progress import CountingWriter, Spinner, interactive
     from kpotui.interchange.exporter import export_csv, export_document
 
     output = Path(output_name) if output_name else None
+    encoding = fmt
     if encoding is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         encoding = (
@@ -190,11 +165,21 @@ def export_command(app: AppContext, encoding: str | None, output_name: str | Non
     with opened_store(app, create=False) as store:
         if encoding == "csv":
             assert output is not None
-            written = export_csv(store, output)
+            spinner = Spinner(f"exporting CSV to {output}", enabled=interactive(quiet))
+            try:
+                written = export_csv(store, output)
+            finally:
+                spinner.close()
             click.echo(f"{len(written)} files written to {output}", err=True)
             return
         with _utf8_output(output) as out:
-            export_document(store, encoding, out)
+            counting = CountingWriter(
+                out, enabled=interactive(quiet), label=f"exporting {encoding}"
+            )
+            try:
+                export_document(store, encoding, cast(TextIO, counting))
+            finally:
+                counting.close()
 
 
 def _day(value: datetime | None) -> date | None:
@@ -202,7 +187,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 @click.command("list")
-@click.argument("kind", metavar="KIND")
+@click.argument("kind", type=KindChoice(), metavar="KIND")
 @click.option("--status", help="contracts, deliverables, decisions")
 @click.option("--provider", help="by name; also the provider of a record's contract")
 @click.option("--contract", help="by code")
@@ -214,13 +199,8 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--search", "text", default="", help="text in the kind's searchable fields")
 @click.option("--sort", metavar="[-]FIELD", help="a field; a leading '-' sorts descending")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many records")
-@click.option(
-    "--format",
-    "shape",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="json is a kpotui/1 document: input for import",
+@format_option(
+    "table", "json", "csv", default="table", help="json is a kpotui/1 document: input for import"
 )
 @pass_app
 @user_errors
@@ -233,11 +213,11 @@ def list_command(
     text: str,
     sort: str | None,
     limit: int | None,
-    shape: str,
+    fmt: str,
     **equals: str | None,
 ) -> None:
     """List the records of KIND (providers, contracts, deliverables, tasks, notes,
-    decisions) that match every filter given.
+    decisions; singular or plural) that match every filter given.
 
     The main date of --due-before/--due-after: a deliverable's due_date, a contract's
     end_date, a decision's date, a note's review_by, a provider's certification_expiry.
@@ -246,10 +226,7 @@ def list_command(
     from kpotui.interchange.selection import build_filter, check_sort, matching
     from kpotui.services.fields import kind_spec
 
-    try:
-        spec = kind_spec(kind)
-    except KeyError:
-        raise UserError(f"unknown kind {kind!r} (known: {', '.join(KIND_NAMES)})") from None
+    spec = kind_spec(kind)
     sort_field = sort.lstrip("-") if sort else None
     try:
         flt = build_filter(
@@ -269,11 +246,11 @@ def list_command(
         records = matching(
             store, spec.name, flt, sort=sort_field, descending=descending, limit=limit
         )
-        if shape == "table":
+        if fmt == "table":
             _print_table(spec, records)
             return
         with _utf8_output(None) as out:
-            if shape == "json":
+            if fmt == "json":
                 document.write_json(out, [(spec, records)])
             else:
                 csv_codec.write_csv(out, spec, records)
@@ -307,20 +284,12 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
 
 
 @click.command("report")
-@click.argument("name", type=click.Choice(REPORT_NAMES), default="summary")
-@click.option(
-    "--format",
-    "shape",
-    type=click.Choice(["text", "json", "md"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "--today", type=DAY, help="The date to report as of (default: KPOTUI_TODAY, else today)."
-)
+@click.argument("name", type=click.Choice(REPORTS), default="summary")
+@format_option("text", "json", "md", default="text", help="md is Markdown.")
+@today_option
 @pass_app
 @user_errors
-def report_command(app: AppContext, name: str, shape: str, today: datetime | None) -> None:
+def report_command(app: AppContext, name: str, fmt: str, today: datetime | None) -> None:
     """Print a report: summary, overdue (and due soon), risk, costs, providers
     (reliability) or decisions (taken by providers this quarter)."""
     from kpotui.interchange import render, reports
@@ -332,9 +301,9 @@ def report_command(app: AppContext, name: str, shape: str, today: datetime | Non
         raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
     with opened_store(app, create=False) as store:
         report: Report = reports.build(store, name, as_of)
-    if shape == "json":
+    if fmt == "json":
         click.echo(render.render_json(report), nl=False)
-    elif shape == "md":
+    elif fmt == "md":
         click.echo(render.render_markdown(report))
     elif sys.stdout.isatty():
         _rich_sections(report.sections, report.title)

@@ -98,10 +98,18 @@ def config_path() -> None:
 def config_get(name: str) -> None:
     """Print a setting's value (its default when unset)."""
     from kpotui import config
+    from kpotui.tui.names import check_setting
 
-    if name not in config.SETTINGS and not name.startswith("keys."):
-        raise UserError(f"unknown setting {name!r} (known: {', '.join(sorted(config.SETTINGS))})")
     value = config.get(name)
+    try:
+        check_setting(name, value if isinstance(value, str) else "")
+    except config.ConfigError as exc:
+        where = f"{config.config_file()}: " if name == "theme" else ""  # the file's value
+        raise UserError(f"{where}{exc}") from None
+    if name == "keys":
+        for binding_id, keys in sorted(value.items()):
+            click.echo(f"{binding_id} = {keys}")
+        return
     click.echo("" if value is None else str(value).lower() if isinstance(value, bool) else value)
 
 
@@ -110,8 +118,22 @@ def config_get(name: str) -> None:
 @click.argument("value")
 @user_errors
 def config_set(name: str, value: str) -> None:
-    """Set a setting in the config file (e.g. ``currency USD``, ``keys.app.dashboard f1``)."""
-    from kpotui import config
+    """Set a setting in the config file, keeping its comments (e.g. ``theme nord``,
+    ``keys.app.dashboard f1``).
 
-    path = config.set_value(name, config.parse_value(name, value))
+    Settings: db, theme, shared_group, allow_network_fs (true or false), currency, and
+    keys.<binding id> (the ids are on the app's help screen).
+    """
+    from kpotui import config
+    from kpotui.tui.names import check_setting
+
+    typed: str | bool = value
+    if name in config.FLAGS:
+        try:
+            typed = click.BOOL.convert(value, None, None)
+        except click.BadParameter:
+            raise UserError(f"{name}: expected true or false, got {value!r}") from None
+    else:
+        check_setting(name, value)
+    path = config.set_value(name, typed)
     click.echo(f"{name} = {value} ({path})")

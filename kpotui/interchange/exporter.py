@@ -8,13 +8,12 @@ from one read transaction (a consistent snapshot), never loaded all at once.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from kpotui.files import atomic_text
 from kpotui.interchange import csv_codec, document
 from kpotui.services.fields import KINDS, KindSpec
 from kpotui.services.records import Record, all_records, stored_batches
@@ -47,13 +46,7 @@ def export_csv(store: Store, directory: Path) -> dict[str, Path]:
     with store.read() as conn:
         for spec in KINDS.values():
             target = directory / f"{spec.plural}.csv"
-            fd, temporary = tempfile.mkstemp(prefix=f".{spec.plural}.", dir=directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    csv_codec.write_stored_csv(out, spec, stored_batches(conn, spec))
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with atomic_text(target) as out:
+                csv_codec.write_stored_csv(out, spec, stored_batches(conn, spec))
             written[spec.name] = target
     return written

@@ -6,8 +6,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kpotui.store.engine import Store, StoreError, create_db_file
-from kpotui.store.permissions import secure_new_file
+from kpotui.files import atomic_path
+from kpotui.store.engine import Store, StoreError
+from kpotui.store.permissions import file_mode, secure_new_file
 
 
 def default_backup_path(db_path: Path, label: str = "backup") -> Path:
@@ -20,7 +21,8 @@ def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> 
     and the shared group when the config names one).
 
     The copy is one consistent snapshot even while other processes write: the whole
-    database is copied in a single step under one read transaction.
+    database is copied in a single step under one read transaction. It is written beside
+    ``dest`` and renamed into place, so ``dest`` never holds half a copy.
     """
     if store.path is None:
         raise StoreError(
@@ -32,19 +34,17 @@ def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> 
         target = target / default_backup_path(store.path, label).name
     if target.exists():
         raise StoreError(f"{target}: already exists; choose another destination")
-    create_db_file(target)
-    try:
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # secure_new_file again before the rename: SQLite may have rewritten the file
+    with atomic_path(target, mode=file_mode(), prepare=secure_new_file) as building:
+        secure_new_file(building)
         source = sqlite3.connect(store.path)
         try:
-            copy = sqlite3.connect(target)
+            copy = sqlite3.connect(building)
             try:
                 source.backup(copy)
             finally:
                 copy.close()
         finally:
             source.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    secure_new_file(target)  # SQLite may have rewritten it: set mode and group again
     return target

@@ -178,33 +178,24 @@ class KpoApp(App[None]):
                 )
 
 
-def keymap_from_config(table: Any, prefix: str = "") -> dict[str, str]:
-    """``[keys]`` of the config file as binding id -> keys; nested tables join with dots
-    (``[keys.app] contracts = "f2"`` is ``app.contracts``)."""
-    if not isinstance(table, dict):
-        raise ValueError("[keys] must be a table of binding id = key")
-    keymap: dict[str, str] = {}
-    for name, value in table.items():
-        binding_id = f"{prefix}{name}"
-        if isinstance(value, dict):
-            keymap.update(keymap_from_config(value, f"{binding_id}."))
-        elif isinstance(value, str) and value.strip():
-            keymap[binding_id] = value.strip()
-        else:
-            raise ValueError(f'keys.{binding_id}: expected a key name such as "f2", got {value!r}')
-    return keymap
-
-
 def build_app(db: str | None, *, read_only: bool, demo: bool) -> KpoApp:
     """The app for ``db`` (the demo database for ``demo``) with the theme and keys of the
-    config file; raises ConfigError or ValueError when the config file is wrong."""
+    config file; raises ConfigError when the config file is wrong."""
     from kpotui import config, paths
+    from kpotui.tui.names import theme_names
 
-    theme = config.get("theme")
-    keymap = keymap_from_config(config.get("keys") or {})
+    settings = config.current()
+    try:
+        config.check_known("theme", settings.theme, theme_names(), "theme")
+    except config.ConfigError as exc:
+        raise config.ConfigError(f"{config.config_file()}: {exc}") from None
     if demo and db is None:
         db = str(paths.demo_db_path())
-    return KpoApp(Session(db, read_only=read_only, create=not demo), theme=theme, keymap=keymap)
+    return KpoApp(
+        Session(db, read_only=read_only, create=not demo),
+        theme=settings.theme,
+        keymap=settings.keys,
+    )
 
 
 def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
@@ -213,7 +204,7 @@ def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
 
     try:
         app = build_app(db, read_only=read_only, demo=demo)
-    except (ConfigError, ValueError) as exc:
+    except ConfigError as exc:
         print(f"kpotui: config: {exc}", file=sys.stderr)
         return 1
     app.run()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kpotui.cli import data
+from kpotui.cli import options
 from kpotui.interchange import reports
-from kpotui.services.fields import BY_PLURAL, KINDS, FieldType, KindSpec
+from kpotui.services.fields import KINDS, FieldType, KindSpec
 from tests.interchange.conftest import ROOT
 
 FORMAT_DOC = ROOT / "docs" / "format.md"
@@ -50,5 +50,5 @@ def test_every_field_type_is_explained() -> None:
 
 
 def test_the_cli_spells_the_kinds_and_reports_as_the_code_does() -> None:
-    assert list(data.KIND_NAMES) == list(BY_PLURAL)
-    assert data.REPORT_NAMES == reports.REPORTS == tuple(reports.BUILDERS)
+    assert list(options.KINDS.items()) == [(spec.name, spec.plural) for spec in KINDS.values()]
+    assert options.REPORTS == reports.REPORTS == tuple(reports.BUILDERS)

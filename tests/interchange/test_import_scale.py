@@ -1,4 +1,4 @@
-"""What a large import does beyond a small one: statistics refreshed, progress shown."""
+"""What a large import does beyond a small one: statistics refreshed, a larger cache."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from kpotui.cli import data
 from kpotui.interchange import importer
 from kpotui.interchange.sources import CsvSource
 from kpotui.services import history, records, undo, writes
@@ -47,33 +46,6 @@ def test_small_imports_leave_statistics_alone(tmp_path: Path) -> None:
         assert "provider" not in analysed
     finally:
         store.close()
-
-
-def test_progress_is_a_counter_on_a_terminal_after_a_second(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    terminal = io.StringIO()
-    monkeypatch.setattr(terminal, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr(data.sys, "stderr", terminal)
-    clock = iter([100.0, 100.5, 102.0])
-    monkeypatch.setattr(data.time, "monotonic", lambda: next(clock))
-    progress = data._Progress()
-    progress("deliverables", 5000)  # half a second in: nothing yet
-    assert terminal.getvalue() == ""
-    progress("deliverables", 10000)
-    assert terminal.getvalue().startswith("\rimporting deliverables: 10,000 rows (5,000 rows/s)")
-    progress.close()
-    assert terminal.getvalue().endswith("\r\x1b[K")
-
-
-def test_no_progress_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    piped = io.StringIO()
-    monkeypatch.setattr(data.sys, "stderr", piped)
-    monkeypatch.setattr(data.time, "monotonic", iter([0.0, 60.0]).__next__)
-    progress = data._Progress()
-    progress("notes", 1_000_000)
-    progress.close()
-    assert piped.getvalue() == ""
 
 
 def test_the_larger_page_cache_lasts_for_the_bulk_write_only(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_a_shared_group_makes_every_file_0660_and_the_groups(
 
 
 def test_an_unknown_shared_group_is_refused_before_any_file_is_made(tmp_path: Path) -> None:
-    config.set_value("shared_group", "no-such-group-kpotui")
+    config.config_file().write_text('shared_group = "no-such-group-kpotui"\n')
     with pytest.raises(StoreError, match="not a group on this machine"):
         open_store(str(tmp_path / "x.db"))
     assert list(tmp_path.iterdir()) == []

@@ -46,6 +46,14 @@ def test_a_config_file_that_is_not_toml_stops_before_the_app(
 def test_a_key_that_is_not_a_key_name_stops_before_the_app(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config.set_value("keys.app.contracts", 2)
+    config.config_file().write_text("[keys.app]\ncontracts = 2\n")
     assert run_app(None, read_only=False, demo=False) == 1
     assert "keys.app.contracts" in capsys.readouterr().err
+
+
+def test_a_theme_the_app_lacks_stops_before_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    config.config_file().write_text('theme = "no-such-theme"\n')
+    assert run_app(None, read_only=False, demo=False) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"kpotui: config: {config.config_file()}: theme: no theme")
+    assert "'no-such-theme'" in error and "nord" in error and len(error.splitlines()) == 1
