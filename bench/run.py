@@ -10,6 +10,7 @@ next to its baseline measured in the same run. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import figures as f
 import largefirm
+import pg
 from harness import run_child
 
 DATA = f.BENCH / "data"
@@ -39,6 +41,9 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,
+    "pg-import": pg.import_figure,
+    "pg-dashboard": pg.dashboard_figure,
+    "pg-insights": pg.insight_figures,
 }
 
 
@@ -141,7 +146,8 @@ def write_results(
         *machine(),
         f"- load average (1, 5, 15 min) at start and end: {load}",
         f"- large firm built by `kpotui import` in {builds.get('large', '?')}; "
-        f"the 1,000-deliverable firm in {builds.get('small', '?')}",
+        f"the 1,000-deliverable firm in {builds.get('small', '?')}; on PostgreSQL "
+        f"{builds.get('PostgreSQL large', '?')} and {builds.get('PostgreSQL small', '?')}",
         "",
         *table(found),
         "",
@@ -173,11 +179,17 @@ def main() -> None:
     started = datetime.now().astimezone()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     found: list[f.Figure] = []
-    for name in chosen:
-        start = time.perf_counter()
-        measured = MEASURES[name](setting)
-        found += measured if isinstance(measured, list) else [measured]
-        print(f"{name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    with contextlib.ExitStack() as stack:
+        on_postgres = [name for name in chosen if name in pg.NEEDS]
+        if on_postgres:
+            cluster = stack.enter_context(pg.cluster(setting, on_postgres))
+            setting.postgres = cluster
+            builds |= {f"PostgreSQL {name}": built for name, built in cluster.builds.items()}
+        for name in chosen:
+            start = time.perf_counter()
+            measured = MEASURES[name](setting)
+            found += measured if isinstance(measured, list) else [measured]
+            print(f"{name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     load += " → " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print("\n".join(table(found)))
     if chosen == list(MEASURES):
