@@ -56,6 +56,8 @@ class Setting:
     work: Path
     env: dict[str, str]
     runs: int
+    postgres: object | None = None
+    """The running cluster of the PostgreSQL figures (``pg.Cluster``), when chosen."""
 
 
 def _ms(seconds: float) -> str:
@@ -94,7 +96,7 @@ def first_frame_figure(s: Setting) -> Figure:
     return figure
 
 
-def _probe(mode: str, db: Path, s: Setting, *extra: str) -> Child:
+def _probe(mode: str, db: Path | str, s: Setting, *extra: str) -> Child:
     command = [PYTHON, str(PROBES / "tui.py"), mode, str(db), *extra]
     return run_child(
         command, s.env, until="ready" if mode == "dashboard" else None, memory=mode == "scroll"
@@ -103,14 +105,21 @@ def _probe(mode: str, db: Path, s: Setting, *extra: str) -> Child:
 
 def dashboard_figure(s: Setting) -> Figure:
     """Process start to every dashboard figure drawn: large firm against 1,000 deliverables."""
-    large, small = paired(
-        s.runs,
-        lambda: _probe("dashboard", s.large_db, s).seconds,
-        lambda: _probe("dashboard", s.small_db, s).seconds,
-    )
     command = "python bench/probes/tui.py dashboard bench/data/{large,small}.db"
-    figure = Figure("TUI dashboard, all figures", median(large), "s", command)
-    figure.baseline, figure.baseline_name = median(small), "the same at 1,000 deliverables"
+    return dashboard_pair(
+        s, str(s.large_db), str(s.small_db), "TUI dashboard, all figures", command
+    )
+
+
+def dashboard_pair(s: Setting, large: str, small: str, name: str, command: str) -> Figure:
+    """The dashboard on the databases ``large`` and ``small`` (paths or URLs)."""
+    on_large, on_small = paired(
+        s.runs,
+        lambda: _probe("dashboard", large, s).seconds,
+        lambda: _probe("dashboard", small, s).seconds,
+    )
+    figure = Figure(name, median(on_large), "s", command)
+    figure.baseline, figure.baseline_name = median(on_small), "the same at 1,000 deliverables"
     figure.target = "≤ 1.2x and ≤ 1.0 s"
     figure.met = (figure.ratio or 0) <= 1.2 and figure.value <= 1.0
     return figure
@@ -134,10 +143,15 @@ def keystroke_figures(s: Setting) -> list[Figure]:
 
 def insight_figures(s: Setting) -> list[Figure]:
     """Every query the dashboard runs, together, in this process (the store warmed once)."""
+    return [insight_figure(str(s.large_db), "all dashboard insight queries", s.runs)]
+
+
+def insight_figure(target: str, name: str, runs: int) -> Figure:
+    """The dashboard's queries on the database ``target`` (a path or URL), as ``name``."""
     from kpotui.services import insights
     from kpotui.store import open_store
 
-    store = open_store(str(s.large_db))
+    store = open_store(target)
     queries: dict[str, Callable[[], Any]] = {
         "due_work": lambda: insights.due_work(store, TODAY, limit=50),
         "renewals": lambda: insights.renewals(store, TODAY),
@@ -163,14 +177,14 @@ def insight_figures(s: Setting) -> list[Figure]:
     all_of_them()  # warm the page cache, as a running app has
     for times in each.values():
         times.clear()
-    totals = repeat(s.runs, all_of_them)
+    totals = repeat(runs, all_of_them)
     store.close()
     command = "due_work, renewals, provider_decisions, sourcing_matrix, retention, reliability, "
     command += "concentration (as the dashboard calls them), in bench/run.py"
-    figure = Figure("all dashboard insight queries", median(totals), "s", command)
+    figure = Figure(name, median(totals), "s", command)
     figure.target, figure.met = "≤ 50 ms", figure.value <= 0.050
     figure.notes += [f"{name} {_ms(median(times))}" for name, times in each.items()]
-    return [figure]
+    return figure
 
 
 def import_figures(s: Setting) -> list[Figure]:

@@ -10,6 +10,7 @@ next to its baseline measured in the same run. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import figures as f
 import largefirm
+import pg
 from harness import run_child
 
 DATA = f.BENCH / "data"
@@ -39,6 +41,9 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,
+    "pg-import": pg.import_figure,
+    "pg-dashboard": pg.dashboard_figure,
+    "pg-insights": pg.insight_figures,
 }
 
 
@@ -70,12 +75,15 @@ def _import(db: Path, csv_dir: Path, kinds: tuple[str, ...], env: dict[str, str]
     return f"{child.seconds:.1f} s, peak {child.peak_mb or 0:.0f} MB"
 
 
-def build(env: dict[str, str], *, rebuild: bool) -> dict[str, str]:
-    """The large firm, the 1,000-deliverable firm and the import base, built if missing."""
+def build(env: dict[str, str], *, rebuild: bool, csv_only: bool) -> dict[str, str]:
+    """The large firm, the 1,000-deliverable firm and the import base, built if missing.
+    With ``csv_only`` (the PostgreSQL figures build their own databases) CSV files written
+    by the same generator are enough, whatever schema the SQLite firms have."""
     stamp_file = DATA / "stamp.json"
     if not rebuild and stamp_file.exists():
         built = json.loads(stamp_file.read_text())
-        if built.get("stamp") == _stamp():
+        generator = _stamp().split("-schema-")[0]
+        if built.get("stamp") == _stamp() or (csv_only and built["stamp"].startswith(generator)):
             return dict(built["builds"])
     builds: dict[str, str] = {}
     for name, scale in (("large", 1.0), ("small", 0.005)):
@@ -141,7 +149,8 @@ def write_results(
         *machine(),
         f"- load average (1, 5, 15 min) at start and end: {load}",
         f"- large firm built by `kpotui import` in {builds.get('large', '?')}; "
-        f"the 1,000-deliverable firm in {builds.get('small', '?')}",
+        f"the 1,000-deliverable firm in {builds.get('small', '?')}; on PostgreSQL "
+        f"{builds.get('PostgreSQL large', '?')} and {builds.get('PostgreSQL small', '?')}",
         "",
         *table(found),
         "",
@@ -163,7 +172,8 @@ def main() -> None:
     chosen = [name for name in args.only.split(",") if name] or list(MEASURES)
     env = environment()
     os.environ.update(env)  # the insight queries run in this process
-    builds = build(env, rebuild=args.rebuild)
+    on_postgres = [name for name in chosen if name in pg.NEEDS]
+    builds = build(env, rebuild=args.rebuild, csv_only=on_postgres == chosen)
     work = DATA / "work"
     work.mkdir(exist_ok=True)
     setting = f.Setting(
@@ -173,11 +183,16 @@ def main() -> None:
     started = datetime.now().astimezone()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     found: list[f.Figure] = []
-    for name in chosen:
-        start = time.perf_counter()
-        measured = MEASURES[name](setting)
-        found += measured if isinstance(measured, list) else [measured]
-        print(f"{name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    with contextlib.ExitStack() as stack:
+        if on_postgres:
+            cluster = stack.enter_context(pg.cluster(setting, on_postgres))
+            setting.postgres = cluster
+            builds |= {f"PostgreSQL {name}": built for name, built in cluster.builds.items()}
+        for name in chosen:
+            start = time.perf_counter()
+            measured = MEASURES[name](setting)
+            found += measured if isinstance(measured, list) else [measured]
+            print(f"{name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     load += " → " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print("\n".join(table(found)))
     if chosen == list(MEASURES):

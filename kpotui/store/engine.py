@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from kpotui import config, paths
+from kpotui.store import postgres
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another writer before giving up."""
@@ -192,6 +193,8 @@ def open_store(
             engine = create_engine(target, pool_pre_ping=True)
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"cannot open {target}: {exc}") from exc
+        if engine.dialect.name == "postgresql":
+            postgres.copy_plain_inserts(engine)
 
     store = Store(engine=engine, path=path, read_only=read_only)
     try:

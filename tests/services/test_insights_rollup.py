@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import and_, create_engine, func, select
+from sqlalchemy import and_, case, create_engine, func, select
 
 from kpotui import models as m
 from kpotui.interchange import importer
 from kpotui.interchange.sources import CsvSource
+from kpotui.models import utcnow
 from kpotui.services import insights, records, undo, writes
+from kpotui.services.bulk_insert import insert_many
 from kpotui.services.errors import ConflictError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store, open_store
@@ -223,5 +225,139 @@ def test_the_upgrade_counts_the_deliverables_already_there(db_url: str) -> None:
         assert exact(upgraded) == {"Anand": (1, 1, 0, 4.0, 1), "Baltic": (0, 0, 0, None, 0)}
         make.deliverable(upgraded, "Next", "ENG-A", submitted_date="2025-05-01")
         assert exact(upgraded)["Anand"] == (2, 2, 1, 4.0, 1), "the triggers work after it"
+    finally:
+        upgraded.close()
+
+
+def _ids(store: Store, kind: str, field: str) -> dict[str, int]:
+    table = {"contract": m.Contract, "provider": m.Provider}[kind].__table__  # type: ignore[attr-defined]
+    with store.read() as conn:
+        return {row[0]: row[1] for row in conn.execute(select(table.c[field], table.c.id))}
+
+
+def test_statements_of_many_rows_keep_the_rollup_exact(two_providers: Store) -> None:
+    """One statement writing rows of several providers at once: an executemany insert, a
+    multi-row update that moves and changes rows, one that moves contracts both ways, a
+    multi-row delete (on PostgreSQL each is one run of a statement-level trigger)."""
+    store = two_providers
+    make.provider(store, "Chennai")
+    make.contract(store, "ENG-C", "Chennai")
+    make.contract(store, "ENG-A2", "Anand")
+    contract = _ids(store, "contract", "code")
+    provider = _ids(store, "provider", "name")
+    d = m.Deliverable.__table__  # type: ignore[attr-defined]
+    due = date(2025, 6, 1)
+    rows = [
+        (contract[code], f"{code} {i}", due, status, submitted, score)
+        for i, (code, status, submitted, score) in enumerate(
+            [
+                ("ENG-A", "accepted", date(2025, 5, 30), 4),
+                ("ENG-A", "rework", date(2025, 6, 3), 2),
+                ("ENG-A2", "planned", None, None),
+                ("ENG-B", "accepted", date(2025, 6, 1), 5),
+                ("ENG-B", "submitted", date(2025, 6, 9), None),
+                ("ENG-C", "rework", None, 1),
+                ("ENG-C", "accepted", date(2025, 5, 1), 3),
+            ]
+        )
+    ]
+    columns = ["contract_id", "title", "due_date", "status", "submitted_date", "quality_score"]
+    now = utcnow()
+    with store.write() as conn:
+        insert_many(conn, d, columns, rows, {"created_at": now, "updated_at": now, "version": 1})
+    assert exact(store) == {
+        "Anand": (3, 2, 1, 3.0, 1),
+        "Baltic": (2, 2, 1, 5.0, 0),
+        "Chennai": (2, 1, 1, 2.0, 1),
+    }
+
+    with store.write() as conn:  # A's rows to C, C's to B; every score up by one
+        conn.execute(
+            d.update().values(
+                contract_id=case(
+                    (d.c.contract_id == contract["ENG-A"], contract["ENG-C"]),
+                    (d.c.contract_id == contract["ENG-C"], contract["ENG-B"]),
+                    else_=d.c.contract_id,
+                ),
+                quality_score=d.c.quality_score + 1,
+                status=case((d.c.status == "rework", "accepted"), else_=d.c.status),
+            )
+        )
+    assert exact(store) == {
+        "Anand": (1, 0, 0, None, 0),
+        "Baltic": (4, 3, 2, 4.0, 0),
+        "Chennai": (2, 2, 1, 4.0, 0),
+    }
+
+    with store.write() as conn:  # nothing the figures depend on
+        conn.execute(d.update().values(description="checked"))
+    c = m.Contract.__table__  # type: ignore[attr-defined]
+    with store.write() as conn:  # B's contract to Anand and A2 to Baltic, in one statement
+        conn.execute(
+            c.update()
+            .where(c.c.code.in_(["ENG-B", "ENG-A2"]))
+            .values(
+                provider_id=case((c.c.code == "ENG-B", provider["Anand"]), else_=provider["Baltic"])
+            )
+        )
+    assert exact(store) == {
+        "Anand": (4, 3, 2, 4.0, 0),
+        "Baltic": (1, 0, 0, None, 0),
+        "Chennai": (2, 2, 1, 4.0, 0),
+    }
+
+    with store.write() as conn:
+        conn.execute(d.delete().where(d.c.quality_score.is_not(None)))
+    assert exact(store) == {
+        "Anand": (1, 1, 0, None, 0),
+        "Baltic": (1, 0, 0, None, 0),
+        "Chennai": (0, 0, 0, None, 0),
+    }
+
+
+def _row_triggers(conn: Any) -> list[str]:
+    """The rollup's row-level triggers on PostgreSQL (bit 0 of tgtype: FOR EACH ROW)."""
+    return list(
+        conn.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgtype & 1 = 1"
+            " AND starts_with(tgname, 'provider_reliability') ORDER BY tgname"
+        ).scalars()
+    )
+
+
+def test_a_downgrade_to_row_triggers_and_back_keeps_the_rollup_exact(db_url: str) -> None:
+    """0006 swaps 0005's row triggers for statement triggers on PostgreSQL (on SQLite it
+    changes nothing): a deliverable written under 0005's triggers and one under 0006's are
+    both counted."""
+    store = open_store(db_url)
+    make.provider(store, "Anand")
+    make.contract(store, "ENG-A", "Anand")
+    make.deliverable(store, "Pack", "ENG-A", submitted_date="2025-05-30", quality_score=4)
+    store.close()
+    postgres = "://" in db_url
+    engine = create_engine(db_url if postgres else f"sqlite:///{db_url}")
+    with engine.begin() as conn:
+        if postgres:
+            assert _row_triggers(conn) == []
+        command.downgrade(_alembic(conn), "0005")
+        if postgres:
+            assert _row_triggers(conn) == [
+                "provider_reliability_deliverable",
+                "provider_reliability_move",
+                "provider_reliability_new_provider",
+            ]
+        d = m.Deliverable.__table__  # type: ignore[attr-defined]
+        contract_id = conn.exec_driver_sql("SELECT id FROM contract").scalar_one()
+        now = utcnow()
+        late = [(contract_id, "Late", date(2025, 6, 1), "rework", date(2025, 6, 9))]
+        columns = ["contract_id", "title", "due_date", "status", "submitted_date"]
+        insert_many(conn, d, columns, late, {"created_at": now, "updated_at": now, "version": 1})
+    engine.dispose()
+
+    upgraded = open_store(db_url)
+    try:
+        assert upgraded.upgraded_from == "0005"
+        make.deliverable(upgraded, "Next", "ENG-A", submitted_date="2025-05-01", quality_score=2)
+        assert exact(upgraded) == {"Anand": (3, 3, 2, 3.0, 1)}
     finally:
         upgraded.close()
