@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker
 
+from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
@@ -30,6 +31,13 @@ def help_order(binding_id: str) -> int:
     if not binding_id:
         return 3
     return {"table": 1, "app": 2}.get(binding_id.split(".")[0], 0)
+
+
+@runtime_checkable
+class HoldsChanges(Protocol):
+    """A screen (a form) that can hold changes not saved yet."""
+
+    def has_unsaved_changes(self) -> bool: ...
 
 
 def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
@@ -84,6 +92,7 @@ class KpoApp(App[None]):
             for s in MAIN_SCREENS
         }
         """Mode -> the key that switches to it, for the top bar."""
+        self._asking_to_quit = False
 
     def on_mount(self) -> None:
         if self._start_theme in self.available_themes:
@@ -151,6 +160,32 @@ class KpoApp(App[None]):
         titles = screen.query(".detail-title")
         title = str(titles.first().render()) if titles else label
         self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
+
+    async def action_quit(self) -> None:
+        """Quit (``q``, ``ctrl+q``, the palette), asking first while any open form, on any
+        screen, holds changes not saved yet."""
+        if not any(self._unsaved_forms()):
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return  # the question is on screen already
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._asking_to_quit = False
+            if quit_anyway:
+                self.exit()
+
+        self._asking_to_quit = True
+        question = "A form holds changes not saved yet.\nQuit and lose them?"
+        self.push_screen(ConfirmDialog("Quit", question, yes="Quit"), answered)
+
+    def _unsaved_forms(self) -> Iterator[Screen[Any]]:
+        """Open forms with changes, on the stacks of every screen (mode): a form stays open
+        under another dialog, or when a digit switched screens from one of its selects."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                if isinstance(screen, HoldsChanges) and screen.has_unsaved_changes():
+                    yield screen
 
     def action_undo(self) -> None:
         from kpotui.tui.undo import start_undo
