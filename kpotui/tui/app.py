@@ -75,9 +75,23 @@ class KpoApp(App[None]):
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
+        Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            id="app.focus_previous",
+            show=False,
+            priority=True,
+        ),
     ]
     """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
-    stays off the footer (no room at 80 columns): help and the palette list it."""
+    stays off the footer (no room at 80 columns): help and the palette list it.
+
+    Tab and shift+tab are priority keys of the app, so the focus moves as the app reads
+    them: a paste, or keys typed fast over SSH, arrive in one burst, and the keys after a
+    tab must go to the field it moves to. As the screen's own binding, tab would wait its
+    turn in the focused field's queue behind the keys already handed to that field."""
 
     def __init__(
         self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
