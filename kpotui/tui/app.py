@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -23,6 +24,10 @@ from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
+
+WAITING = "waiting for another writer…"
+WAIT_SHOWN_FOR = 60.0
+"""Seconds at most; the notice goes as soon as the wait ends (the store gives up at 30 s)."""
 
 
 def help_order(binding_id: str) -> int:
@@ -99,6 +104,8 @@ class KpoApp(App[None]):
         super().__init__()
         self.session = session
         session.on_warning = self._warn
+        session.on_wait = self._writer_waits
+        self._wait_notices: list[Notification] = []
         self._start_theme = theme
         self._start_keymap = dict(keymap or {})
         self.screen_keys = {
@@ -121,6 +128,20 @@ class KpoApp(App[None]):
     def _warn(self, message: str) -> None:
         """A warning about the database, e.g. a file others can read (from any thread)."""
         self.notify(message, title="Warning", severity="warning", timeout=15)
+
+    def _writer_waits(self, waiting: bool) -> None:
+        """A save waits for another writer's lock (told from the save's thread)."""
+        self.call_from_thread(self._show_wait, waiting)
+
+    def _show_wait(self, waiting: bool) -> None:
+        """Say so while a save waits; its result (saved, or busy) follows the wait."""
+        if waiting:
+            notice = Notification(WAITING, "Saving", timeout=WAIT_SHOWN_FOR)
+            self._wait_notices.append(notice)
+            self.post_message(Notify(notice))
+        elif self._wait_notices:
+            # queued behind the Notify above, so that even a short wait leaves no notice
+            self.call_later(self._unnotify, self._wait_notices.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)
@@ -253,7 +274,7 @@ def build_app(db: str | None, *, read_only: bool, demo: bool) -> KpoApp:
     keymap = keymap_from_config(config.get("keys") or {})
     if demo and db is None:
         db = str(paths.demo_db_path())
-    return KpoApp(Session(db, read_only=read_only, create=not demo), theme=theme, keymap=keymap)
+    return KpoApp(Session(db, read_only=read_only), theme=theme, keymap=keymap)
 
 
 def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
