@@ -64,18 +64,60 @@ def opened_store(ctx: AppContext, *, create: bool = True) -> Iterator[Store]:
     store = open_store(ctx.db, read_only=ctx.read_only, create=create)
     for warning in store.warnings:
         click.echo(f"kpotui: warning: {warning}", err=True)
+    store.on_wait = say_waiting
     try:
         yield store
     finally:
         store.close()
 
 
+def say_waiting(waiting: bool) -> None:
+    """A write has waited a second for another writer (it gives up at the busy timeout)."""
+    if waiting:
+        click.echo("kpotui: waiting for another writer…", err=True)
+
+
 pass_app = click.make_pass_decorator(AppContext)
 
 
 def run_tui(ctx: AppContext, *, demo: bool = False) -> None:
-    """Open the full-screen app (imports Textual only now)."""
+    """Open the full-screen app (imports Textual only now).
+
+    The app never creates a database: a mistyped ``--db`` would open an empty one and
+    leave a stray file behind. When the file is missing this asks, before the app starts,
+    whether to create it (default no); without a terminal to ask on, it refuses.
+    """
     from kpotui.tui.app import run_app
 
+    if not demo:  # the demo command has just built its database
+        create_if_confirmed(ctx)
     code = run_app(ctx.db, read_only=ctx.read_only, demo=demo)
     sys.exit(code)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def create_if_confirmed(ctx: AppContext) -> None:
+    """Create the missing SQLite file the app would open if the user says so, else stop
+    with the CLI's one-line refusal. Anything else wrong is left for the app to report."""
+    from kpotui.config import ConfigError
+    from kpotui.target import no_such_database, resolve_target, sqlite_file
+
+    try:
+        path = sqlite_file(resolve_target(ctx.db))
+    except (ConfigError, ValueError):
+        return
+    if path is None or path.exists() or path.is_symlink():
+        return
+    if ctx.read_only or not stdin_is_terminal():
+        raise UserError(no_such_database(path))
+    if not click.confirm(f"There is no database at {path}. Create it?", default=False):
+        raise UserError(no_such_database(path))
+    user_errors(create_database)(AppContext(db=str(path), read_only=False))
+
+
+def create_database(ctx: AppContext) -> None:
+    with opened_store(ctx) as store:
+        click.echo(f"database ready: {store.display_name}")

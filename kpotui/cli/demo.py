@@ -32,7 +32,7 @@ def demo_command(app: AppContext, no_open: bool, size: str) -> None:
     from kpotui.interchange.demo import build_demo
     from kpotui.paths import demo_db_path
     from kpotui.services.clock import today
-    from kpotui.store.engine import is_url
+    from kpotui.target import is_url
 
     if app.db and is_url(app.db):
         raise UserError("the demo database is a SQLite file: give --db a path, not a URL")

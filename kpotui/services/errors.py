@@ -38,3 +38,12 @@ class ReferencedError(ServiceError):
 
 class UndoError(ServiceError):
     """The last change cannot be undone (nothing to undo, or changed since)."""
+
+
+class BusyError(ServiceError):
+    """Another writer held the database for the whole busy timeout; nothing was written.
+
+    Raised by the store; the CLI and the app both say just this sentence."""
+
+    def __init__(self) -> None:
+        super().__init__("the database is busy; nothing was changed")

@@ -5,7 +5,7 @@ from kpotui.store.engine import (
     Store,
     StoreError,
     open_store,
-    resolve_target,
 )
+from kpotui.target import resolve_target
 
 __all__ = ["ReadOnlyError", "Store", "StoreError", "open_store", "resolve_target"]

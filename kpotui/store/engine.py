@@ -14,23 +14,28 @@ SQLite is opened so that concurrent writers on a shared server never lose an upd
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError
 
-from kpotui import config, paths
+from kpotui.services.errors import BusyError
 from kpotui.store import postgres
+from kpotui.target import no_such_database, resolve_target, sqlite_file
 
 BUSY_TIMEOUT_MS = 30_000
-"""How long a writer waits for another writer before giving up."""
+"""How long a writer waits for another writer before giving up (:class:`BusyError`)."""
+WAIT_NOTICE_MS = 1_000
+"""How long a writer waits before the store says so (``Store.on_wait``)."""
 
 _WRITE_OPTION = "kpotui_write"
+_WAIT_OPTION = "kpotui_on_wait"
 
 
 class StoreError(Exception):
@@ -39,18 +44,6 @@ class StoreError(Exception):
 
 class ReadOnlyError(StoreError):
     """A write was attempted on a store opened read-only."""
-
-
-def resolve_target(cli_value: str | None = None) -> str:
-    """The database to use: ``--db``, else ``KPOTUI_DB``, else the config file, else default."""
-    for candidate in (cli_value, os.environ.get("KPOTUI_DB"), config.get("db")):
-        if candidate:
-            return str(candidate)
-    return str(paths.default_db_path())
-
-
-def is_url(target: str) -> bool:
-    return "://" in target
 
 
 @dataclass
@@ -67,10 +60,19 @@ class Store:
     """The backup taken before that upgrade."""
     warnings: list[str] = field(default_factory=list)
     """Problems worth telling the user about that do not stop the work (file permissions)."""
+    on_wait: Callable[[bool], None] | None = None
+    """Told True when a write has waited ``WAIT_NOTICE_MS`` for another writer, and False
+    when that wait is over, either way (from the writing thread; SQLite only)."""
     _writer: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._writer = self.engine.execution_options(
+            **{_WRITE_OPTION: True, _WAIT_OPTION: self._waiting}
+        )
+
+    def _waiting(self, waiting: bool) -> None:
+        if self.on_wait is not None:
+            self.on_wait(waiting)
 
     @property
     def dialect(self) -> str:
@@ -121,8 +123,21 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        writing = conn.get_execution_options().get(_WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_WRITE_OPTION, False):
+            _begin_writing(conn, busy_timeout_ms, options.get(_WAIT_OPTION))
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> BusyError | None:
+        """Every "database is locked", wherever it comes from, as the one sentence."""
+        error = context.original_exception
+        busy = (
+            isinstance(error, sqlite3.OperationalError)
+            and getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+        )
+        return BusyError() if busy else None
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_conn: Any, _record: Any) -> None:
@@ -130,6 +145,32 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
             dbapi_conn.rollback()
 
     return engine
+
+
+def _begin_writing(
+    conn: Connection, busy_timeout_ms: int, waiting: Callable[[bool], None] | None
+) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to the busy timeout for another writer; after
+    ``WAIT_NOTICE_MS`` of it, ``waiting`` is told, so that a person is not left guessing."""
+    patience = min(WAIT_NOTICE_MS, busy_timeout_ms)
+    if waiting is None or patience == busy_timeout_ms:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {patience}")
+    try:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except BusyError:
+            pass
+        waiting(True)
+        try:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_timeout_ms - patience}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            waiting(False)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_timeout_ms}")
 
 
 def create_db_file(path: Path) -> None:
@@ -153,7 +194,7 @@ def open_store(
     read_only: bool = False,
     create: bool = True,
     upgrade: bool = True,
-    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    busy_timeout_ms: int | None = None,
 ) -> Store:
     """Open the database at ``target`` (path or SQLAlchemy URL; None = the configured one).
 
@@ -165,17 +206,13 @@ def open_store(
     """
     from kpotui.store import migrate, permissions
 
+    if busy_timeout_ms is None:
+        busy_timeout_ms = BUSY_TIMEOUT_MS
     target = target or resolve_target()
-    path: Path | None = None
-    if is_url(target):
-        try:
-            url = make_url(target)
-        except ArgumentError as exc:
-            raise StoreError(f"{target}: not a database URL") from exc
-        if url.get_backend_name() == "sqlite" and url.database:
-            path = Path(url.database).expanduser().resolve()
-    else:
-        path = Path(target).expanduser().resolve()
+    try:
+        path = sqlite_file(target)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from exc
 
     if path is not None:
         if path.is_dir():
@@ -183,7 +220,7 @@ def open_store(
         permissions.refuse_network_fs(path)
         if not path.exists():
             if read_only or not create:
-                raise StoreError(f"{path}: no such database (run 'kpotui --db {path} init')")
+                raise StoreError(no_such_database(path))
             create_db_file(path)
         elif not read_only:
             permissions.refuse_unwritable(path)

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.worker import Worker
 
+from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
+
+WAITING = "waiting for another writer…"
+WAIT_SHOWN_FOR = 60.0
+"""Seconds at most; the notice goes as soon as the wait ends (the store gives up at 30 s)."""
 
 
 def help_order(binding_id: str) -> int:
@@ -30,6 +36,13 @@ def help_order(binding_id: str) -> int:
     if not binding_id:
         return 3
     return {"table": 1, "app": 2}.get(binding_id.split(".")[0], 0)
+
+
+@runtime_checkable
+class HoldsChanges(Protocol):
+    """A screen (a form) that can hold changes not saved yet."""
+
+    def has_unsaved_changes(self) -> bool: ...
 
 
 def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
@@ -67,9 +80,23 @@ class KpoApp(App[None]):
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
+        Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            id="app.focus_previous",
+            show=False,
+            priority=True,
+        ),
     ]
     """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
-    stays off the footer (no room at 80 columns): help and the palette list it."""
+    stays off the footer (no room at 80 columns): help and the palette list it.
+
+    Tab and shift+tab are priority keys of the app, so the focus moves as the app reads
+    them: a paste, or keys typed fast over SSH, arrive in one burst, and the keys after a
+    tab must go to the field it moves to. As the screen's own binding, tab would wait its
+    turn in the focused field's queue behind the keys already handed to that field."""
 
     def __init__(
         self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
@@ -77,6 +104,8 @@ class KpoApp(App[None]):
         super().__init__()
         self.session = session
         session.on_warning = self._warn
+        session.on_wait = self._writer_waits
+        self._wait_notices: list[Notification] = []
         self._start_theme = theme
         self._start_keymap = dict(keymap or {})
         self.screen_keys = {
@@ -84,6 +113,7 @@ class KpoApp(App[None]):
             for s in MAIN_SCREENS
         }
         """Mode -> the key that switches to it, for the top bar."""
+        self._asking_to_quit = False
 
     def on_mount(self) -> None:
         if self._start_theme in self.available_themes:
@@ -98,6 +128,20 @@ class KpoApp(App[None]):
     def _warn(self, message: str) -> None:
         """A warning about the database, e.g. a file others can read (from any thread)."""
         self.notify(message, title="Warning", severity="warning", timeout=15)
+
+    def _writer_waits(self, waiting: bool) -> None:
+        """A save waits for another writer's lock (told from the save's thread)."""
+        self.call_from_thread(self._show_wait, waiting)
+
+    def _show_wait(self, waiting: bool) -> None:
+        """Say so while a save waits; its result (saved, or busy) follows the wait."""
+        if waiting:
+            notice = Notification(WAITING, "Saving", timeout=WAIT_SHOWN_FOR)
+            self._wait_notices.append(notice)
+            self.post_message(Notify(notice))
+        elif self._wait_notices:
+            # queued behind the Notify above, so that even a short wait leaves no notice
+            self.call_later(self._unnotify, self._wait_notices.pop(0))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)
@@ -152,6 +196,32 @@ class KpoApp(App[None]):
         title = str(titles.first().render()) if titles else label
         self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
 
+    async def action_quit(self) -> None:
+        """Quit (``q``, ``ctrl+q``, the palette), asking first while any open form, on any
+        screen, holds changes not saved yet."""
+        if not any(self._unsaved_forms()):
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return  # the question is on screen already
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._asking_to_quit = False
+            if quit_anyway:
+                self.exit()
+
+        self._asking_to_quit = True
+        question = "A form holds changes not saved yet.\nQuit and lose them?"
+        self.push_screen(ConfirmDialog("Quit", question, yes="Quit"), answered)
+
+    def _unsaved_forms(self) -> Iterator[Screen[Any]]:
+        """Open forms with changes, on the stacks of every screen (mode): a form stays open
+        under another dialog, or when a digit switched screens from one of its selects."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                if isinstance(screen, HoldsChanges) and screen.has_unsaved_changes():
+                    yield screen
+
     def action_undo(self) -> None:
         from kpotui.tui.undo import start_undo
 
@@ -191,11 +261,7 @@ def build_app(db: str | None, *, read_only: bool, demo: bool) -> KpoApp:
         raise config.ConfigError(f"{config.config_file()}: {exc}") from None
     if demo and db is None:
         db = str(paths.demo_db_path())
-    return KpoApp(
-        Session(db, read_only=read_only, create=not demo),
-        theme=settings.theme,
-        keymap=settings.keys,
-    )
+    return KpoApp(Session(db, read_only=read_only), theme=settings.theme, keymap=settings.keys)
 
 
 def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:

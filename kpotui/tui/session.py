@@ -27,18 +27,19 @@ class CannotOpen(Exception):
 class Session:
     """One database for the lifetime of the app."""
 
-    def __init__(self, db: str | None, *, read_only: bool, create: bool = True) -> None:
+    def __init__(self, db: str | None, *, read_only: bool) -> None:
         self.db = db
         """Path or URL as given (None: KPOTUI_DB, the config file, then the default)."""
         self.read_only = read_only
-        self.create = create
-        """Create a missing SQLite file (not for the demo, which must exist)."""
         self.label = Path(db).name if db and "://" not in db else ""
         """Short name of the database for the top bar; known for sure once opened."""
         self.open_error: str | None = None
         """Why the database could not be opened, once that has happened."""
         self.on_warning: Callable[[str], None] | None = None
         """Told each warning of the store once it is open (from the opening thread)."""
+        self.on_wait: Callable[[bool], None] | None = None
+        """Told when a write starts and stops waiting for another writer (``Store.on_wait``,
+        from the writing thread)."""
         self._store: Store | None = None
         self._lock = threading.Lock()
 
@@ -54,7 +55,8 @@ class Session:
         from kpotui.store import StoreError, open_store
 
         try:
-            store = open_store(self.db, read_only=self.read_only, create=self.create)
+            # never creates a file: ``kpotui`` asked before the app started (cli.common)
+            store = open_store(self.db, read_only=self.read_only, create=False)
         except (StoreError, ConfigError) as exc:
             self.open_error = str(exc)
             raise CannotOpen(self.open_error) from exc
@@ -63,6 +65,7 @@ class Session:
             self.open_error = f"{where}{exc.strerror or exc}"
             raise CannotOpen(self.open_error) from exc
         self.label = store.path.name if store.path is not None else store.display_name
+        store.on_wait = self.on_wait
         for warning in store.warnings:
             if self.on_warning is not None:
                 self.on_warning(warning)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from kpotui.services import records, writes
-from kpotui.services.errors import ConflictError
+from kpotui.services.errors import BusyError, ConflictError
 from kpotui.store import open_store
 
 
@@ -48,6 +48,9 @@ def increment(url: str, task_id: int, times: int, busy_timeout_ms: int) -> dict[
                 except ConflictError:
                     conflicts += 1
                     backoff(url, attempt)
+                except BusyError as exc:
+                    failures.append(str(exc))
+                    break
                 except OperationalError as exc:
                     failures.append(str(exc.orig))
                     break

@@ -1,4 +1,5 @@
-"""Starting the app: a database that cannot be opened, a config file that is wrong."""
+"""Starting the app: a database that cannot be opened or does not exist, a config file
+that is wrong."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kpotui import config
+from kpotui.cli import common, main
+from kpotui.tui import app as tui_app
 from kpotui.tui.app import run_app
 
 START = "from kpotui.cli import main; main()"
@@ -57,3 +61,62 @@ def test_a_theme_the_app_lacks_stops_before_the_app(capsys: pytest.CaptureFixtur
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"kpotui: config: {config.config_file()}: theme: no theme")
     assert "'no-such-theme'" in error and "nord" in error and len(error.splitlines()) == 1
+
+
+def test_a_mistyped_database_is_refused_without_a_terminal_to_ask_on(tmp_path: Path) -> None:
+    typo = tmp_path / "typo-shraed.db"
+    done = subprocess.run(
+        [sys.executable, "-c", START, "--db", str(typo)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"kpotui: {typo}: no such database (run 'kpotui --db {typo} init' to create it)\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # no file, no -wal, no -shm
+
+
+@pytest.fixture
+def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The databases the app was started on, without starting it; stdin is a terminal."""
+    started: list[str | None] = []
+
+    def run(db: str | None, *, read_only: bool, demo: bool) -> int:
+        started.append(db)
+        return 0
+
+    monkeypatch.setattr(tui_app, "run_app", run)
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
+    return started
+
+
+@pytest.mark.parametrize("answer", ["\n", "n\n"])
+def test_a_missing_database_is_created_only_when_the_user_says_so(
+    tmp_path: Path, app_runs: list[str | None], answer: str
+) -> None:
+    typo = tmp_path / "typo-shraed.db"
+    result = CliRunner().invoke(main, ["--db", str(typo)], input=answer)
+    assert result.exit_code == 1
+    assert f"There is no database at {typo}. Create it? [y/N]" in result.output
+    assert f"kpotui: {typo}: no such database" in result.output
+    assert list(tmp_path.iterdir()) == [] and app_runs == []
+
+    result = CliRunner().invoke(main, ["--db", str(typo)], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert typo.is_file() and app_runs == [str(typo)]
+    assert CliRunner().invoke(main, ["--db", str(typo), "db", "check"]).exit_code == 0
+
+
+def test_an_existing_database_and_the_demo_open_without_a_question(
+    tmp_path: Path, app_runs: list[str | None]
+) -> None:
+    demo = tmp_path / "demo.db"
+    result = CliRunner().invoke(main, ["--db", str(demo), "demo"], input="")
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["--db", str(demo)], input="")
+    assert result.exit_code == 0, result.output
+    assert "Create it?" not in result.output
+    assert app_runs == [str(demo), str(demo)]

@@ -2,7 +2,8 @@
 
 ``s`` submitted and ``i`` in progress save at once; after ``a`` accepted or ``r`` rework a
 digit 1-5 gives the quality score and saves (enter saves without one). The date is
-today unless changed (tab to it).
+today unless changed: tab moves from the status to the date and on to the quality, shift+tab
+back, so a date can be typed and then a status chosen.
 """
 
 from __future__ import annotations
@@ -39,10 +40,17 @@ SCORED = ("accepted", "rework")
 """Statuses that take a quality score: the key after them saves."""
 
 
+class KeyChoices(Static):
+    """A line of choices made with the dialog's keys; it takes the focus, so that tab can
+    leave the date for it (and the date field no longer swallows the letters)."""
+
+    can_focus = True
+
+
 class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
     """Returns the deliverable as saved, or None."""
 
-    AUTO_FOCUS = ""  # keys choose the status; tab reaches the date
+    AUTO_FOCUS = "#mark-status"  # keys choose the status; tab reaches the date
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"status('{status}')", status, id=f"mark.{status}", show=False)
@@ -68,14 +76,14 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
         key = records.key_text(kind_spec("deliverable"), self.record)
         with Vertical(classes="dialog mark"):
             yield Static(f"Mark {key}", classes="dialog-title")
-            yield Static(id="mark-status")
+            yield KeyChoices(id="mark-status", classes="key-choices")
             with Horizontal(classes="field-line"):
                 yield Label("Date", classes="field-label")
                 yield Input(today().isoformat(), compact=True, id="mark-date")
-            yield Static(id="mark-score")
+            yield KeyChoices(id="mark-score", classes="key-choices")
             yield Static(
                 "A letter sets the status; after accepted or rework, 1-5 gives the quality "
-                "and saves. Enter saves as shown; tab reaches the date.",
+                "and saves. Enter saves as shown; tab goes to the date and on, shift+tab back.",
                 classes="form-hint",
             )
         yield Footer()
@@ -89,10 +97,10 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
         ]
         scores = [self._chip(f" {score} ", score == self.score) for score in range(1, 6)]
         hint = "" if self.status in SCORED else "   (for accepted or rework)"
-        self.query_one("#mark-status", Static).update(
+        self.query_one("#mark-status", KeyChoices).update(
             Content.assemble("Status  ", Content(" ").join(statuses))
         )
-        self.query_one("#mark-score", Static).update(
+        self.query_one("#mark-score", KeyChoices).update(
             Content.assemble("Quality ", Content(" ").join(scores), hint)
         )
 

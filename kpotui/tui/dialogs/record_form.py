@@ -89,6 +89,10 @@ class RecordForm(ModalScreen[Record | None]):
         raw = self._raw()
         return {name: value for name, value in raw.items() if value != self._initial[name]}
 
+    def has_unsaved_changes(self) -> bool:
+        """True when quitting would lose something typed (the app asks first)."""
+        return bool(self._changes())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "preview":
             return any(row.spec.help == "Markdown" for row in self.query(FieldRow))

@@ -93,16 +93,19 @@ class DashboardScreen(KpoScreen):
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next_panel"),
+        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next_panel", priority=True),
         Binding(
             "shift+tab",
             "app.focus_previous",
             "Previous panel",
             id="dashboard.previous_panel",
             show=False,
+            priority=True,
         ),
         Binding("r", "reload", "Reload", id="dashboard.reload"),
     ]
+    """Tab is a priority key, like the app's (see :class:`~kpotui.tui.app.KpoApp`): as a
+    plain one, the app's would hide it from the footer."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,0 +1,45 @@
+"""Which database a command line names, and whether its file exists, worked out without
+SQLAlchemy: the app asks before it starts (and so before the store loads) when a
+mistyped ``--db`` names no file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kpotui import config, paths
+
+
+def resolve_target(cli_value: str | None = None) -> str:
+    """The database to use: ``--db``, else ``KPOTUI_DB``, else the config file, else default."""
+    for candidate in (cli_value, os.environ.get("KPOTUI_DB"), config.get("db")):
+        if candidate:
+            return str(candidate)
+    return str(paths.default_db_path())
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def sqlite_file(target: str) -> Path | None:
+    """The SQLite file ``target`` names, or None for a server database (or an in-memory
+    one). Raises ValueError for a URL SQLAlchemy cannot read (loading SQLAlchemy only for
+    a URL)."""
+    if not is_url(target):
+        return Path(target).expanduser().resolve()
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(target)
+    except ArgumentError as exc:
+        raise ValueError(f"{target}: not a database URL") from exc
+    if url.get_backend_name() == "sqlite" and url.database:
+        return Path(url.database).expanduser().resolve()
+    return None
+
+
+def no_such_database(path: Path) -> str:
+    """What the CLI and the app say of a database file that does not exist."""
+    return f"{path}: no such database (run 'kpotui --db {path} init' to create it)"
