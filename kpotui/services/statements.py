@@ -225,26 +225,35 @@ def update_records(
     changes: Sequence[tuple[Record, Mapping[str, Any], Mapping[str, int]]],
     *,
     batch: str | None,
-) -> None:
-    """Apply (current record, changed clean values, reference name -> id) to each record:
-    one executemany per set of changed fields, version + 1, one ``update`` event each."""
+) -> int:
+    """Apply (current record, changed clean values, reference name -> id) to each record
+    still at the version read: one executemany per set of changed fields, version + 1,
+    one ``update`` event each. Returns how many records had moved on meanwhile (another
+    writer committed between the read and this write, as PostgreSQL allows): then
+    nothing is audited, and the caller must not commit."""
     table = table_of(spec)
     groups: dict[frozenset[str], list[dict[str, Any]]] = {}
     now = utcnow()
     for current, changed, ref_ids in changes:
         columns = column_values(spec, changed, ref_ids)
         row = {f"new_{name}": value for name, value in columns.items()}
-        groups.setdefault(frozenset(columns), []).append({"record_id": current["id"], **row})
+        row |= {"record_id": current["id"], "read_version": current["version"]}
+        groups.setdefault(frozenset(columns), []).append(row)
+    moved = 0
     for names, rows in groups.items():
         statement = (
             update(table)
             .where(table.c.id == bindparam("record_id"))
+            .where(table.c.version == bindparam("read_version"))
             .values(
                 {name: bindparam(f"new_{name}") for name in names}
                 | {"version": table.c.version + 1, "updated_at": now}
             )
         )
-        conn.execute(statement.execution_options(synchronize_session=False), rows)
+        result = conn.execute(statement.execution_options(synchronize_session=False), rows)
+        moved += len(rows) - result.rowcount
+    if moved:
+        return moved
     audit.append_many(
         conn,
         [
@@ -262,6 +271,7 @@ def update_records(
         kind=spec.name,
         batch=batch,
     )
+    return 0
 
 
 def delete_records(

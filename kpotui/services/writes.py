@@ -342,8 +342,25 @@ class Batch:
                 ready.append((before, row.values, row.ref_ids))
             else:
                 counts.unchanged += 1
-        statements.update_records(self.conn, spec, ready, batch=self.label)
+        moved = statements.update_records(self.conn, spec, ready, batch=self.label)
+        if moved:
+            self._refuse_moved(spec, ready, moved)
         counts.updated += len(ready)
+
+    def _refuse_moved(
+        self, spec: KindSpec, ready: Sequence[tuple[Record, Any, Any]], moved: int
+    ) -> None:
+        """Another writer committed a change to records of ``ready`` after they were read."""
+        if len(ready) == 1:
+            before = ready[0][0]
+            now = statements.records_by_id(self.conn, spec, [before["id"]]).get(before["id"])
+            if now is None:
+                raise NotFoundError(f"the {spec.name} was deleted by someone else")
+            self._current(spec, {before["id"]: now}, before["id"], before["version"], "changed")
+        raise ConflictError(
+            f"{moved:,} of {len(ready):,} {spec.plural} were changed by someone else meanwhile",
+            None,
+        )
 
     def _key_taken(self, spec: KindSpec, record: Mapping[str, Any], own_id: int) -> dict[str, str]:
         key = []
