@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import records
+from kpotui.services import records, writes
 from kpotui.store import engine, open_store
 
 
@@ -18,7 +18,7 @@ def test_a_lock_held_too_long_ends_in_one_sentence(
 ) -> None:
     db = tmp_path / "busy.db"
     store = open_store(str(db))
-    records.create(store, "provider", {"name": "Kraków Data", "country": "Poland"})
+    writes.create(store, "provider", {"name": "Kraków Data", "country": "Poland"})
     store.close()
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 1_500)
     holder = sqlite3.connect(db, isolation_level=None)
