@@ -19,11 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
-from kpotui.services import audit, listing, records
+from kpotui.services import audit, listing, record_facts, records
+from kpotui.services.clock import today
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec
 from kpotui.tui import formatting as fmt
-from kpotui.tui.facts import FACTS, Facts
+from kpotui.tui.facts import Lines, fact_lines
 from kpotui.tui.messages import OpenRecord
 from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
@@ -119,7 +120,7 @@ class RecordDetailScreen(EditingScreen):
                 )
             record = found
         history = audit.history(store, self.spec.name, record["id"])
-        facts = FACTS[self.spec.name](store, record) if self.spec.name in FACTS else []
+        facts = fact_lines(record_facts.facts_of(store, self.spec.name, record), today())
         self.app.call_from_thread(self._show, record, history, facts)
 
     def _gone(self) -> None:
@@ -129,7 +130,7 @@ class RecordDetailScreen(EditingScreen):
         if self.is_current:
             self.app.pop_screen()
 
-    def _show(self, record: Record, history: list[dict[str, Any]], facts: Facts) -> None:
+    def _show(self, record: Record, history: list[dict[str, Any]], facts: Lines) -> None:
         self.record, self.record_id = record, record["id"]
         key = records.key_text(self.spec, record)
         self.query_one(".detail-title", Static).update(
