@@ -123,6 +123,18 @@ FACTS: dict[str, Callable[[Store, Record, date], RecordFacts]] = {
     "deliverable": deliverable_facts,
     "note": note_facts,
 }
+READS: dict[str, frozenset[str]] = {
+    "contract": frozenset({"contract"}),
+    "provider": frozenset({"provider", "contract", "deliverable"}),
+    "deliverable": frozenset({"deliverable", "contract", "provider"}),
+    "note": frozenset({"note"}),
+}
+"""The kinds of record each kind's facts are worked out from."""
+
+
+def reads(kind: str) -> frozenset[str]:
+    """What a change must touch to change the facts of a record of ``kind``."""
+    return READS.get(kind, frozenset())
 
 
 def facts_of(

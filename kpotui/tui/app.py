@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker
 
 from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
 
@@ -84,6 +85,8 @@ class KpoApp(App[None]):
             for s in MAIN_SCREENS
         }
         """Mode -> the key that switches to it, for the top bar."""
+        self.records_changed: Signal[RecordsChanged] = Signal(self, "records_changed")
+        """Published with every :class:`RecordsChanged`; the screens subscribe to it."""
 
     def on_mount(self) -> None:
         if self._start_theme in self.available_themes:
@@ -114,6 +117,9 @@ class KpoApp(App[None]):
                 config.set_value("theme", theme)
         except (config.ConfigError, OSError) as exc:
             self.notify(f"theme not saved: {exc}", severity="warning")
+
+    def on_changes_announced(self, message: ChangesAnnounced) -> None:
+        self.records_changed.publish(message.change)
 
     def on_open_record(self, message: OpenRecord) -> None:
         if message.kind == "contract":

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kpotui.services import insights
+from kpotui.services.fields import kind_spec
 from kpotui.services.flags import Flag, row_flags
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
@@ -204,3 +205,12 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
 
 EXTRAS: dict[str, Callable[[Store], Mapping[str, Any]]] = {"provider": provider_stats}
 """Per-kind figures a table needs besides the records, loaded once per query."""
+EXTRAS_READ = {"provider": frozenset({"contract", "deliverable"})}
+"""The kinds of record each of ``EXTRAS`` is worked out from."""
+
+
+def drawn_from(kind: str) -> frozenset[str]:
+    """The kinds whose changes a table of ``kind`` shows: its own, those its fields name
+    (a contract's provider), and those its extras read."""
+    named = {field.ref for field in kind_spec(kind).refs if field.ref}
+    return frozenset({kind, *named}) | EXTRAS_READ.get(kind, frozenset())

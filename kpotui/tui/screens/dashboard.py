@@ -7,6 +7,7 @@ the database and fills the panels question by question.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,7 +21,7 @@ from textual.widgets import DataTable, Static
 from kpotui.services.clock import today
 from kpotui.services.horizons import DUE_SOON_DAYS, NOTICE_WARNING_DAYS
 from kpotui.tui import formatting as fmt
-from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.messages import OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens.base import KpoScreen
 from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
@@ -75,6 +76,9 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
+EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision"})
+"""What the panels read: every kind of record (named here: the first screen imports no
+database code, which :mod:`kpotui.services.fields` does)."""
 
 
 class DashboardScreen(KpoScreen):
@@ -104,7 +108,6 @@ class DashboardScreen(KpoScreen):
     def __init__(self) -> None:
         super().__init__()
         self.figures: dict[str, str] = {}
-        self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
         scroll = VerticalScroll(id="dashboard")
@@ -152,10 +155,11 @@ class DashboardScreen(KpoScreen):
         if self.focused is None:
             self.query_one("#overdue", PanelTable).focus()
 
-    def on_screen_resume(self) -> None:
-        if self._shown_once:
-            self._load()
-        self._shown_once = True
+    def shows(self) -> Collection[str]:
+        return EVERY_KIND
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        self._load()
 
     def action_reload(self) -> None:
         self._load()

@@ -7,7 +7,7 @@ act on the record itself on the overview, and on the highlighted row in a list t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, ClassVar
@@ -24,8 +24,9 @@ from kpotui.services.clock import today
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec
 from kpotui.tui import formatting as fmt
+from kpotui.tui.columns import drawn_from
 from kpotui.tui.facts import Lines, fact_lines
-from kpotui.tui.messages import OpenRecord
+from kpotui.tui.messages import OpenRecord, RecordsChanged
 from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.record_list import RecordList, nouns
@@ -262,11 +263,18 @@ class RecordDetailScreen(EditingScreen):
             listed.start_filter()
 
     def action_reload(self) -> None:
-        self.data_changed(self.spec.name)
+        self.refresh_records(RecordsChanged())
 
-    def data_changed(self, kind: str, *, deleted: int | None = None) -> None:
-        if kind == self.spec.name and deleted == self.record_id:
-            self.app.pop_screen()
+    def shows(self) -> Collection[str]:
+        """Its record's table row, what its facts read, and its tabs' tables."""
+        kinds = set(drawn_from(self.spec.name)) | record_facts.reads(self.spec.name)
+        for related in RELATED.get(self.spec.name, ()):
+            kinds |= drawn_from(related.kind)
+        return kinds
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        if (self.spec.name, self.record_id) in change.deleted:
+            self.app.pop_screen()  # its deletion was just announced: no need to say more
             return
         self._load_record()
         for listed in self.query(RecordList):
