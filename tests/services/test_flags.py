@@ -146,8 +146,8 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
         for offset in (-1, 0, 1, 13, 14, 15)
     ]
 
-    def flagged(kind: str, created: list[dict[str, Any]], *wanted: Flag) -> set[int]:
-        return {r["id"] for r in created if row_flags(kind, r, TODAY) & set(wanted)}
+    def flagged(kind: str, created: list[dict[str, Any]], *wanted: Flag, **days: int) -> set[int]:
+        return {r["id"] for r in created if row_flags(kind, r, TODAY, **days) & set(wanted)}
 
     due = insights.due_work(store, TODAY)
     assert {i.id for i in due.overdue} == flagged("deliverable", deliverables, Flag.OVERDUE)
@@ -158,3 +158,14 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
     inside = {r.id for r in renewals if r.inside_notice(TODAY)}
     assert inside == flagged("contract", contracts, Flag.INSIDE_NOTICE)
     assert (len(inside), len(renewals)) == (4, 7)  # ending 0 to 30 days / 31 to 60 days
+
+    shorter = insights.due_work(store, TODAY, due_soon_days=13)
+    assert {i.id for i in shorter.due_soon} == flagged(
+        "deliverable", deliverables, Flag.DUE_SOON, due_soon_days=13
+    )
+    assert len(shorter.due_soon) == len(due.due_soon) - 1
+    sooner = insights.renewals(store, TODAY, notice_warning_days=29)
+    assert {r.id for r in sooner} == flagged(
+        "contract", contracts, Flag.INSIDE_NOTICE, Flag.NOTICE_SOON, notice_warning_days=29
+    )
+    assert len(sooner) == len(renewals) - 1

@@ -45,12 +45,12 @@ class DueWork:
 
 
 def due_work(
-    store: Store, today: date | None = None, *, horizon_days: int = DUE_SOON_DAYS, limit: int = 50
+    store: Store, today: date | None = None, *, due_soon_days: int = DUE_SOON_DAYS, limit: int = 50
 ) -> DueWork:
-    """Open deliverables past their due date, and those due within ``horizon_days``
+    """Open deliverables past their due date, and those due within ``due_soon_days``
     (the rules of :func:`kpotui.services.flags.due_flags`, in SQL)."""
     today = today or clock_today()
-    horizon = today + timedelta(days=horizon_days)
+    horizon = today + timedelta(days=due_soon_days)
     base = (
         select(D.c.id, C.c.code, P.c.name, D.c.title, D.c.due_date, D.c.status)
         .select_from(D.join(C, C.c.id == D.c.contract_id).join(P, P.c.id == C.c.provider_id))
@@ -103,10 +103,10 @@ class Renewal:
 
 
 def renewals(
-    store: Store, today: date | None = None, *, warn_days: int = NOTICE_WARNING_DAYS
+    store: Store, today: date | None = None, *, notice_warning_days: int = NOTICE_WARNING_DAYS
 ) -> list[Renewal]:
     """Live contracts not yet ended whose notice deadline has passed or falls within
-    ``warn_days``; ordered by end date (the contracts
+    ``notice_warning_days``; ordered by end date (the contracts
     :func:`kpotui.services.flags.notice_flags` flags, in SQL: ``end - notice <= today +
     warn`` written as ``end <= today + notice + warn``)."""
     today = today or clock_today()
@@ -119,7 +119,7 @@ def renewals(
                 C.c.status.in_(LIVE_CONTRACT),
                 C.c.end_date.is_not(None),
                 C.c.end_date >= sql_day(conn, today),
-                C.c.end_date <= add_days(conn, today, notice_days + warn_days),
+                C.c.end_date <= add_days(conn, today, notice_days + notice_warning_days),
             )
             .order_by(C.c.end_date, C.c.code)
         )
