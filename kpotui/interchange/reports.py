@@ -14,6 +14,7 @@ from typing import Any
 
 from kpotui.interchange.render import Report, Section
 from kpotui.services import insights
+from kpotui.services.horizons import DUE_SOON_DAYS
 from kpotui.store import Store
 
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
@@ -83,12 +84,14 @@ def overdue_report(store: Store, today: date) -> Report:
         "due_soon": _json_safe([vars(i) for i in due.due_soon]),
     }
     return Report(
-        f"Deliverables overdue and due in 14 days, as of {today}",
+        f"Deliverables overdue and due in {DUE_SOON_DAYS} days, as of {today}",
         data,
         [
             Section(f"Overdue: {due.overdue_count} (days late)", columns, rows(due.overdue)),
             Section(
-                f"Due in 14 days: {due.due_soon_count} (days left)", columns, rows(due.due_soon)
+                f"Due in {DUE_SOON_DAYS} days: {due.due_soon_count} (days left)",
+                columns,
+                rows(due.due_soon),
             ),
         ],
     )

@@ -17,11 +17,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker
 
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
 from kpotui.tui.session import Session
 
@@ -114,6 +115,8 @@ class KpoApp(App[None]):
         }
         """Mode -> the key that switches to it, for the top bar."""
         self._asking_to_quit = False
+        self.records_changed: Signal[RecordsChanged] = Signal(self, "records_changed")
+        """Published with every :class:`RecordsChanged`; the screens subscribe to it."""
 
     def on_mount(self) -> None:
         if self._start_theme in self.available_themes:
@@ -158,6 +161,9 @@ class KpoApp(App[None]):
                 config.set_value("theme", theme)
         except (config.ConfigError, OSError) as exc:
             self.notify(f"theme not saved: {exc}", severity="warning")
+
+    def on_changes_announced(self, message: ChangesAnnounced) -> None:
+        self.records_changed.publish(message.change)
 
     def on_open_record(self, message: OpenRecord) -> None:
         if message.kind == "contract":

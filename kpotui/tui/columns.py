@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kpotui.services import insights
+from kpotui.services.fields import kind_spec
+from kpotui.services.flags import Flag, row_flags
+from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
 from kpotui.tui.widgets.virtual_table import Column
 
@@ -20,8 +23,6 @@ if TYPE_CHECKING:
     from kpotui.store import Store
 
 Record = Mapping[str, Any]
-OPEN_WORK = insights.OPEN_DELIVERABLE
-SOON_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,13 @@ def amount(name: str, label: str, width: int) -> Col:
 
 
 def _when(record: Record, ctx: RowContext) -> str:
-    if record["status"] not in OPEN_WORK:
+    if record["status"] not in OPEN_DELIVERABLE:
         return ""
     return fmt.lateness(record["due_date"], ctx.today)
 
 
 def _review_flag(record: Record, ctx: RowContext) -> str:
-    review_by = record["review_by"]
-    return "⚑" if review_by is not None and review_by < ctx.today else ""
+    return "⚑" if Flag.REVIEW_OVERDUE in row_flags("note", record, ctx.today) else ""
 
 
 def _about(record: Record, _: RowContext) -> str:
@@ -162,26 +162,26 @@ COLUMNS: dict[str, list[Col]] = {
 """Every kind's columns in display order: what matters most comes first (80 columns)."""
 
 
-def row_style(kind: str, record: Record, today: date) -> str:
-    """The colour of a whole row: overdue red, due soon or needing attention yellow."""
-    if kind == "deliverable" and record["status"] in OPEN_WORK:
-        if record["due_date"] < today:
-            return "red"
-        if record["due_date"] <= today + timedelta(days=SOON_DAYS):
-            return "yellow"
-    if kind == "contract" and record["status"] in insights.LIVE_CONTRACT and record["end_date"]:
-        deadline = record["end_date"] - timedelta(days=record["notice_days"] or 0)
-        if deadline <= today + timedelta(days=30) and record["end_date"] >= today:
-            return "yellow"
-    if kind == "note" and record["review_by"] is not None and record["review_by"] < today:
-        return "yellow"
-    if kind == "provider":
-        expiry = record["certification_expiry"]
-        if expiry is not None and expiry < today:
-            return "red"
-    if kind == "decision" and not record["reversible"]:
-        return "bold"
-    return ""
+FLAG_STYLES: dict[Flag, str] = {
+    Flag.OVERDUE: "red",
+    Flag.CERTIFICATE_EXPIRED: "red",
+    Flag.DUE_SOON: "yellow",
+    Flag.INSIDE_NOTICE: "yellow",
+    Flag.NOTICE_SOON: "yellow",
+    Flag.CERTIFICATE_EXPIRING: "yellow",
+    Flag.REVIEW_OVERDUE: "yellow",
+    Flag.CORE_WITHOUT_OWNER: "yellow",
+    Flag.IRREVERSIBLE: "bold",
+}
+"""How a row with a flag looks: red is late, yellow needs attention soon."""
+STYLE_ORDER = ("red", "yellow", "bold")
+"""The style a row with several flags takes: the first of these."""
+
+
+def row_style(flags: frozenset[Flag]) -> str:
+    """The style of a whole row with ``flags`` (no flag: none)."""
+    styles = {FLAG_STYLES[flag] for flag in flags}
+    return next((style for style in STYLE_ORDER if style in styles), "")
 
 
 def provider_stats(store: Store) -> dict[str, dict[str, str]]:
@@ -192,9 +192,9 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
             "on_time": fmt.percent(r.on_time_rate),
             "quality": fmt.quality(r.average_quality),
         }
-    costs, _ = insights.provider_costs(store)
     spend: dict[str, list[str]] = {}
-    for cost in costs:  # one line per provider and currency; currencies are never added
+    # one line per provider and currency: currencies are never added
+    for cost in insights.contract_spend(store):
         amount_text = fmt.money(cost.contract_value, cost.currency, cents=False)
         spend.setdefault(cost.provider, []).append(amount_text)
     for name, amounts in spend.items():
@@ -205,3 +205,12 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
 
 EXTRAS: dict[str, Callable[[Store], Mapping[str, Any]]] = {"provider": provider_stats}
 """Per-kind figures a table needs besides the records, loaded once per query."""
+EXTRAS_READ = {"provider": frozenset({"contract", "deliverable"})}
+"""The kinds of record each of ``EXTRAS`` is worked out from."""
+
+
+def drawn_from(kind: str) -> frozenset[str]:
+    """The kinds whose changes a table of ``kind`` shows: its own, those its fields name
+    (a contract's provider), and those its extras read."""
+    named = {field.ref for field in kind_spec(kind).refs if field.ref}
+    return frozenset({kind, *named}) | EXTRAS_READ.get(kind, frozenset())

@@ -1,94 +1,90 @@
-"""What a record's fields imply, shown above them on its overview (worked out in a worker).
-
-A contract's notice deadline and saving against in-house; a deliverable's provider and
-lateness; a provider's reliability, spend and how old its certificates and security
-review are; whether a note is past its review.
-"""
+"""How a record's overview words its facts (:mod:`kpotui.services.record_facts`), one
+label and text per line above its fields."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date
 
-from kpotui.services import insights, records
-from kpotui.services.clock import today
+from kpotui.services.flags import Flag
+from kpotui.services.record_facts import (
+    ContractFacts,
+    DeliverableFacts,
+    NoteFacts,
+    ProviderFacts,
+    RecordFacts,
+)
 from kpotui.tui import formatting as fmt
 
-if TYPE_CHECKING:
-    from kpotui.store import Store
-
-Record = Mapping[str, Any]
-Facts = list[tuple[str, str]]
+Lines = list[tuple[str, str]]
 
 
-def _when(day: date) -> str:
+def _when(day: date, today: date) -> str:
     """``in 12 d``, ``today`` or ``40 d ago``, from today."""
-    days = (day - today()).days
+    days = (day - today).days
     return f"in {days} d" if days > 0 else "today" if days == 0 else f"{-days} d ago"
 
 
-def contract_facts(store: Store, record: Record) -> Facts:
-    facts: Facts = []
-    end = record["end_date"]
-    if end is not None:
-        deadline = end - timedelta(days=record["notice_days"] or 0)
-        renew = "auto-renews unless notice is given" if record["auto_renew"] else "then it ends"
-        facts.append(("Notice deadline", f"{fmt.day(deadline)} ({_when(deadline)}; {renew})"))
-    value, estimate = record["value"], record["in_house_estimate"]
-    if value is not None and estimate:
-        saving = estimate - value
-        verb = "saves" if saving >= 0 else "costs"
-        amount = fmt.money(abs(saving), record["currency"])
-        facts.append(("Against in-house", f"{verb} {amount} ({abs(saving) / estimate:.0%})"))
-    return facts
+def contract_lines(facts: ContractFacts, today: date) -> Lines:
+    lines: Lines = []
+    deadline = facts.notice_deadline
+    if deadline is not None:
+        renew = "auto-renews unless notice is given" if facts.auto_renew else "then it ends"
+        lines.append(
+            ("Notice deadline", f"{fmt.day(deadline)} ({_when(deadline, today)}; {renew})")
+        )
+    saving = facts.saving
+    if saving is not None:
+        verb = "saves" if saving.amount >= 0 else "costs"
+        amount = fmt.money(abs(saving.amount), saving.currency)
+        lines.append(("Against in-house", f"{verb} {amount} ({saving.share:.0%})"))
+    return lines
 
 
-def provider_facts(store: Store, record: Record) -> Facts:
-    name = record["name"]
-    facts: Facts = []
-    found = [r for r in insights.reliability(store) if r.provider == name]
-    if found and found[0].deliverables:
-        r = found[0]
-        facts.append(("On time", f"{fmt.percent(r.on_time_rate)} of {r.delivered} delivered"))
-        facts.append(("Quality", f"{fmt.quality(r.average_quality)} on average (1-5)"))
-        facts.append(("Rework / overdue", f"{r.rework} in rework, {r.overdue} overdue"))
-    costs, _ = insights.provider_costs(store)
-    spend = [c for c in costs if c.provider == name]
-    if spend:
+def provider_lines(facts: ProviderFacts, today: date) -> Lines:
+    lines: Lines = []
+    r = facts.reliability
+    if r is not None:
+        lines.append(("On time", f"{fmt.percent(r.on_time_rate)} of {r.delivered} delivered"))
+        lines.append(("Quality", f"{fmt.quality(r.average_quality)} on average (1-5)"))
+        lines.append(("Rework / overdue", f"{r.rework} in rework, {r.overdue} overdue"))
+    if facts.spend:
         amounts = "; ".join(
             f"{fmt.money(c.contract_value, c.currency, cents=False)} in {c.contracts} contracts"
-            for c in spend
+            for c in facts.spend
         )
-        facts.append(("Spend", amounts))
-    for field, label in (("certification_expiry", "Certificates"), ("security_review_date", "")):
-        day = record[field]
-        if day is not None:
-            text = f"expire {fmt.day(day)} ({_when(day)})" if label else f"{_when(day)}"
-            facts.append((label or "Security review", text))
-    return facts
+        lines.append(("Spend", amounts))
+    expiry = facts.certification_expiry
+    if expiry is not None:
+        lines.append(("Certificates", f"expire {fmt.day(expiry)} ({_when(expiry, today)})"))
+    if facts.security_review_date is not None:
+        lines.append(("Security review", _when(facts.security_review_date, today)))
+    return lines
 
 
-def deliverable_facts(store: Store, record: Record) -> Facts:
-    contract = records.find(store, "contract", {"code": record["contract"]})
-    facts: Facts = [("Provider", contract["provider"])] if contract else []
-    if record["status"] in insights.OPEN_DELIVERABLE:
-        due = record["due_date"]
-        late = (today() - due).days
-        facts.append(("⚑ Overdue" if late > 0 else "Due", fmt.lateness(due, today())))
-    return facts
+def deliverable_lines(facts: DeliverableFacts, today: date) -> Lines:
+    lines: Lines = [("Provider", facts.provider)] if facts.provider else []
+    if facts.open:
+        label = "⚑ Overdue" if Flag.OVERDUE in facts.flags else "Due"
+        lines.append((label, fmt.lateness(facts.due_date, today)))
+    return lines
 
 
-def note_facts(store: Store, record: Record) -> Facts:
-    review_by = record["review_by"]
-    if review_by is not None and review_by < today():
-        return [("⚑ Review", f"overdue since {fmt.day(review_by)} ({_when(review_by)})")]
+def note_lines(facts: NoteFacts, today: date) -> Lines:
+    if Flag.REVIEW_OVERDUE in facts.flags and facts.review_by is not None:
+        since = f"{fmt.day(facts.review_by)} ({_when(facts.review_by, today)})"
+        return [("⚑ Review", f"overdue since {since}")]
     return []
 
 
-FACTS: dict[str, Callable[[Store, Record], Facts]] = {
-    "contract": contract_facts,
-    "deliverable": deliverable_facts,
-    "provider": provider_facts,
-    "note": note_facts,
-}
+def fact_lines(facts: RecordFacts | None, today: date) -> Lines:
+    """The overview's lines for ``facts`` (none for a kind without facts)."""
+    match facts:
+        case ContractFacts():
+            return contract_lines(facts, today)
+        case ProviderFacts():
+            return provider_lines(facts, today)
+        case DeliverableFacts():
+            return deliverable_lines(facts, today)
+        case NoteFacts():
+            return note_lines(facts, today)
+    return []

@@ -12,6 +12,7 @@ from typing import Any
 
 from kpotui.services import listing
 from kpotui.services.clock import today
+from kpotui.services.flags import row_flags
 from kpotui.services.listing import ListFilter
 from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, row_style
 from kpotui.tui.session import Session
@@ -75,7 +76,7 @@ class RecordSource:
                 id=record["id"],
                 cursor=listing.cursor_of(record, args["sort"], self.kind),
                 cells=tuple(col.cell(record, context) for col in self.columns),
-                style=row_style(self.kind, record, context.today),
+                style=row_style(row_flags(self.kind, record, context.today)),
             )
             for record in records
         ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import ModalScreen
 
 from kpotui.tui.dialogs.confirm import ConfirmDialog
+from kpotui.tui.messages import RecordsChanged, announce
 from kpotui.tui.session import READ_ONLY_REASON, session_of
 
 if TYPE_CHECKING:
@@ -60,16 +61,5 @@ def _undo(app: App[Any], plan: UndoPlan) -> None:
     from kpotui.services.undo import undo_last
 
     description = undo_last(session_of(app).store(), expected=plan)
-    app.call_from_thread(_undone, app, description)
-
-
-def _undone(app: App[Any], description: str) -> None:
-    from kpotui.tui.screens.dashboard import DashboardScreen
-    from kpotui.tui.screens.editing import EditingScreen
-
-    app.notify(f"Undone: {description}", title="Undo")
-    screen = app.screen
-    if isinstance(screen, EditingScreen):
-        screen.data_changed("")  # no kind in particular: whatever it shows reloads
-    elif isinstance(screen, DashboardScreen):
-        screen.action_reload()
+    announce(app, RecordsChanged())  # which kinds the undo touched is not told: any
+    app.call_from_thread(app.notify, f"Undone: {description}", title="Undo")

@@ -31,6 +31,7 @@ from kpotui.services.insights.providers import (
     Reliability,
     Share,
     concentration,
+    contract_spend,
     provider_costs,
     reliability,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Retention",
     "Share",
     "concentration",
+    "contract_spend",
     "due_work",
     "provider_costs",
     "provider_decisions",

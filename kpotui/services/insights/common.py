@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import Connection, func, literal
 
 from kpotui import models as m
+from kpotui.services.statuses import (
+    LIVE_CONTRACT,
+    OPEN_DELIVERABLE,
+    OUTSOURCED,
+    SPENDING_CONTRACT,
+)
 
-OPEN_DELIVERABLE = ("planned", "in-progress", "rework")
-"""Statuses in which a deliverable is still owed by the provider."""
-SPENDING_CONTRACT = ("active", "on-hold", "completed", "terminated")
-"""Contracts whose value counts as spend (a draft is not signed yet)."""
-LIVE_CONTRACT = ("active", "on-hold")
-OUTSOURCED = ("outsourced", "hybrid")
+__all__ = ["LIVE_CONTRACT", "OPEN_DELIVERABLE", "OUTSOURCED", "SPENDING_CONTRACT"]
 
 P = m.Provider.__table__  # type: ignore[attr-defined]
 C = m.Contract.__table__  # type: ignore[attr-defined]

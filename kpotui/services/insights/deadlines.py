@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
+from kpotui.services import notice
 from kpotui.services.clock import today as clock_today
+from kpotui.services.horizons import DUE_SOON_DAYS, NOTICE_WARNING_DAYS
 from kpotui.services.insights.common import (
     LIVE_CONTRACT,
     OPEN_DELIVERABLE,
@@ -43,11 +45,12 @@ class DueWork:
 
 
 def due_work(
-    store: Store, today: date | None = None, *, horizon_days: int = 14, limit: int = 50
+    store: Store, today: date | None = None, *, due_soon_days: int = DUE_SOON_DAYS, limit: int = 50
 ) -> DueWork:
-    """Open deliverables past their due date, and those due within ``horizon_days``."""
+    """Open deliverables past their due date, and those due within ``due_soon_days``
+    (the rules of :func:`kpotui.services.flags.due_flags`, in SQL)."""
     today = today or clock_today()
-    horizon = today + timedelta(days=horizon_days)
+    horizon = today + timedelta(days=due_soon_days)
     base = (
         select(D.c.id, C.c.code, P.c.name, D.c.title, D.c.due_date, D.c.status)
         .select_from(D.join(C, C.c.id == D.c.contract_id).join(P, P.c.id == C.c.provider_id))
@@ -93,26 +96,30 @@ class Renewal:
     @property
     def notice_deadline(self) -> date:
         """The last day to give notice (or decide on renewal)."""
-        return self.end_date - timedelta(days=self.notice_days)
+        return notice.notice_deadline(self.end_date, self.notice_days)
 
     def inside_notice(self, today: date) -> bool:
-        return self.notice_deadline <= today
+        return notice.inside_notice(self.notice_deadline, today)
 
 
-def renewals(store: Store, today: date | None = None, *, warn_days: int = 30) -> list[Renewal]:
+def renewals(
+    store: Store, today: date | None = None, *, notice_warning_days: int = NOTICE_WARNING_DAYS
+) -> list[Renewal]:
     """Live contracts not yet ended whose notice deadline has passed or falls within
-    ``warn_days``; ordered by end date."""
+    ``notice_warning_days``; ordered by end date (the contracts
+    :func:`kpotui.services.flags.notice_flags` flags, in SQL: ``end - notice <= today +
+    warn`` written as ``end <= today + notice + warn``)."""
     today = today or clock_today()
-    notice = func.coalesce(C.c.notice_days, 0)
+    notice_days = func.coalesce(C.c.notice_days, 0)
     with store.read() as conn:
         query = (
-            select(C.c.id, C.c.code, C.c.title, P.c.name, C.c.end_date, notice, C.c.auto_renew)
+            select(C.c.id, C.c.code, C.c.title, P.c.name, C.c.end_date, notice_days, C.c.auto_renew)
             .select_from(C.join(P, P.c.id == C.c.provider_id))
             .where(
                 C.c.status.in_(LIVE_CONTRACT),
                 C.c.end_date.is_not(None),
                 C.c.end_date >= sql_day(conn, today),
-                C.c.end_date <= add_days(conn, today, notice + warn_days),
+                C.c.end_date <= add_days(conn, today, notice_days + notice_warning_days),
             )
             .order_by(C.c.end_date, C.c.code)
         )

@@ -46,10 +46,10 @@ class ActivityCost:
     in_house_monthly_cost: Decimal
 
 
-def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]]:
-    """Contract value against the in-house estimate per provider and currency; and the
-    monthly cost of the activities each provider covers against doing them in-house."""
-    contracts = (
+def contract_spend(store: Store, *, provider_id: int | None = None) -> list[ProviderCost]:
+    """Signed contracts' value against the in-house estimate per provider and currency,
+    largest first; ``provider_id``: that provider's alone."""
+    query = (
         select(
             P.c.name,
             C.c.currency,
@@ -62,6 +62,17 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
         .group_by(P.c.name, C.c.currency)
         .order_by(func.sum(C.c.value_minor).desc(), P.c.name)
     )
+    if provider_id is not None:
+        query = query.where(C.c.provider_id == provider_id)
+    with store.read() as conn:
+        return [
+            ProviderCost(r[0], r[1], money(r[2]), money(r[3]), r[4]) for r in conn.execute(query)
+        ]
+
+
+def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]]:
+    """Contract value against the in-house estimate per provider and currency; and the
+    monthly cost of the activities each provider covers against doing them in-house."""
     # Activities are summed per contract first (one pass over ix_task_contract), so only
     # one lookup per contract, not per activity, finds the provider.
     per_contract = (
@@ -89,11 +100,8 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
         .group_by(P.c.name)
         .order_by(P.c.name)
     )
+    by_contract = contract_spend(store)
     with store.read() as conn:
-        by_contract = [
-            ProviderCost(r[0], r[1], money(r[2]), money(r[3]), r[4])
-            for r in conn.execute(contracts)
-        ]
         by_activity = [
             ActivityCost(r[0], int(r[1]), money(r[2]), money(r[3]))
             for r in conn.execute(activities)
@@ -116,9 +124,12 @@ class Reliability:
         return self.on_time / self.delivered if self.delivered else None
 
 
-def reliability(store: Store, today: date | None = None) -> list[Reliability]:
-    """Per provider: on-time rate of what was delivered, average quality, work in rework,
-    open work overdue. Delivered = has a submitted date; on time = submitted by due date.
+def reliability(
+    store: Store, today: date | None = None, *, provider_id: int | None = None
+) -> list[Reliability]:
+    """Per provider (``provider_id``: that one alone): on-time rate of what was delivered,
+    average quality, work in rework, open work overdue. Delivered = has a submitted date;
+    on time = submitted by due date.
 
     Everything but overdue comes from ``provider_reliability``, which triggers keep in
     step with the deliverables (migration 0005); overdue depends on the day, so it is
@@ -130,16 +141,14 @@ def reliability(store: Store, today: date | None = None) -> list[Reliability]:
         # ``provider_id + 0`` groups exactly as ``provider_id`` but keeps SQLite from
         # walking all contracts in provider order (to spare the grouping a sort) and
         # looking up every deliverable of each: 2 s instead of a few milliseconds.
-        provider_id = (C.c.provider_id + 0).label("provider_id")
-        overdue: dict[int, int] = dict(
-            conn.execute(
-                select(provider_id, func.count())
-                .select_from(D.join(C, C.c.id == D.c.contract_id))
-                .where(D.c.status.in_(OPEN_DELIVERABLE), D.c.due_date < sql_day(conn, today))
-                .group_by(provider_id)
-            ).all()
+        grouped_id = (C.c.provider_id + 0).label("provider_id")
+        overdue_query = (
+            select(grouped_id, func.count())
+            .select_from(D.join(C, C.c.id == D.c.contract_id))
+            .where(D.c.status.in_(OPEN_DELIVERABLE), D.c.due_date < sql_day(conn, today))
+            .group_by(grouped_id)
         )
-        rows = conn.execute(
+        counts_query = (
             select(
                 P.c.id,
                 P.c.name,
@@ -152,9 +161,14 @@ def reliability(store: Store, today: date | None = None) -> list[Reliability]:
             )
             .select_from(P.join(RELIABILITY, r.provider_id == P.c.id))
             .order_by(P.c.name)
-        ).all()
+        )
+        if provider_id is not None:
+            overdue_query = overdue_query.where(C.c.provider_id == provider_id)
+            counts_query = counts_query.where(P.c.id == provider_id)
+        overdue: dict[int, int] = dict(conn.execute(overdue_query).all())
+        rows = conn.execute(counts_query).all()
     found = []
-    for provider_id, name, *counts in rows:
+    for found_id, name, *counts in rows:
         deliverables, delivered, on_time, quality_sum, quality_count, rework = counts
         quality = round(quality_sum / quality_count, 2) if quality_count else None
         found.append(
@@ -165,7 +179,7 @@ def reliability(store: Store, today: date | None = None) -> list[Reliability]:
                 on_time,
                 quality,
                 rework,
-                overdue.get(provider_id, 0),
+                overdue.get(found_id, 0),
             )
         )
     return found

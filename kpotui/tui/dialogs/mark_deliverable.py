@@ -25,6 +25,7 @@ from kpotui.services import records, writes
 from kpotui.services.clock import today
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
+from kpotui.services.marking import SCORED, mark_changes
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.session import session_of
 
@@ -36,8 +37,7 @@ STATUSES = {
     "p": "planned",
     "c": "cancelled",
 }
-SCORED = ("accepted", "rework")
-"""Statuses that take a quality score: the key after them saves."""
+"""Key -> status; after a status that takes a score (``SCORED``) the score key saves."""
 
 
 class KeyChoices(Static):
@@ -130,18 +130,7 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
         except ValueError:
             self.notify("The date must be YYYY-MM-DD", severity="error")
             return
-        self._save(self._changes(when))
-
-    def _changes(self, when: date) -> dict[str, Any]:
-        changes: dict[str, Any] = {"status": self.status}
-        if self.status == "submitted":
-            changes["submitted_date"] = when
-        if self.status == "accepted":
-            changes["accepted_date"] = when
-            changes["submitted_date"] = self.record["submitted_date"] or when
-        if self.status in SCORED and self.score is not None:
-            changes["quality_score"] = self.score
-        return changes
+        self._save(mark_changes(self.record, self.status, when, self.score))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mark")
     def _save(self, changes: dict[str, Any]) -> None:

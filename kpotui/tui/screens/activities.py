@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 
 from kpotui.services import insights
+from kpotui.tui.messages import RecordsChanged
 from kpotui.tui.screens.list_screen import ListScreen
 from kpotui.tui.widgets.filter_bar import Choice, Option
 from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
@@ -47,11 +48,11 @@ class ActivitiesScreen(ListScreen):
     def compose_extra(self) -> ComposeResult:
         yield SourcingMatrix(id="matrix")
 
-    def on_screen_resume(self) -> None:
+    def on_mount(self) -> None:
         self._load_matrix()
 
-    def data_changed(self, kind: str, *, deleted: int | None = None) -> None:
-        super().data_changed(kind, deleted=deleted)
+    def refresh_records(self, change: RecordsChanged) -> None:
+        super().refresh_records(change)
         self._load_matrix()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="matrix")

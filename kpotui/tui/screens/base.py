@@ -1,9 +1,12 @@
-"""What every screen shares: the top bar and footer, its session, one error handler."""
+"""What every screen shares: the top bar and footer, its session, one error handler, and
+refreshing itself when records it shows change."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Collection
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
@@ -11,18 +14,62 @@ from textual.widgets import Footer
 from textual.worker import Worker
 
 from kpotui.tui.feedback import report, report_worker_failure
+from kpotui.tui.messages import RecordsChanged
 from kpotui.tui.session import READ_ONLY_REASON, Session, session_of
 from kpotui.tui.widgets.nav_bar import NavBar
 
 if TYPE_CHECKING:  # the dashboard, the first screen, has no VirtualTable to import
+    from textual.signal import Signal
+
     from kpotui.tui.widgets.virtual_table import VirtualTable
 
 
+class Announcing(Protocol):
+    """The app: it publishes every announced change (see :class:`~kpotui.tui.app.KpoApp`)."""
+
+    records_changed: Signal[RecordsChanged]
+
+
 class KpoScreen(Screen[None]):
-    """A full screen of the app: top bar, body (``compose_body``), footer with its keys."""
+    """A full screen of the app: top bar, body (``compose_body``), footer with its keys.
+
+    A screen showing records names their kinds (:meth:`shows`) and refreshes them in
+    :meth:`refresh_records` when a change to one is announced: at once if it is the
+    screen in front, else when it comes back to the front.
+    """
 
     HELP: ClassVar[str] = ""
     """What the screen is for, shown on its help screen above the keys."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._missed: RecordsChanged | None = None
+        """Changes announced while another screen was in front."""
+
+    def shows(self) -> Collection[str]:
+        """The kinds of record on this screen (none: it refreshes on no change)."""
+        return ()
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        """Load again what ``change`` may have changed, keeping the cursor."""
+
+    @on(events.Mount)
+    def _listen_for_changes(self) -> None:
+        cast(Announcing, self.app).records_changed.subscribe(self, self._records_changed)
+
+    def _records_changed(self, change: RecordsChanged) -> None:
+        if not change.touches(self.shows()):
+            return
+        if self.is_current:
+            self.refresh_records(change)
+        else:
+            self._missed = change if self._missed is None else self._missed.merge(change)
+
+    @on(events.ScreenResume)
+    def _catch_up(self) -> None:
+        if self._missed is not None:
+            change, self._missed = self._missed, None
+            self.refresh_records(change)
 
     def compose(self) -> ComposeResult:
         yield NavBar()

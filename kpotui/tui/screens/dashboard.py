@@ -7,6 +7,7 @@ the database and fills the panels question by question.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -18,8 +19,9 @@ from textual.widget import AwaitMount
 from textual.widgets import DataTable, Static
 
 from kpotui.services.clock import today
+from kpotui.services.horizons import DUE_SOON_DAYS, NOTICE_WARNING_DAYS
 from kpotui.tui import formatting as fmt
-from kpotui.tui.messages import OpenRecord, ShowList
+from kpotui.tui.messages import OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens.base import KpoScreen
 from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
@@ -47,19 +49,15 @@ def right(label: str, width: int) -> ColumnSpec:
     return (label, width, True)
 
 
+DUE_SOON = f"Due in the next {DUE_SOON_DAYS} days"
+NOTICE = f"Notice deadlines passed or within {NOTICE_WARNING_DAYS} days"
 CONTRACT = left("Contract", 14)
 FIGURES = (("Done", 4), ("On time", 7), ("Quality", 7), ("Rework", 6), ("Late", 4))
 """The reliability panel's columns after the provider."""
 TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     "overdue": ("Overdue", (left("Due", 10), right("Late", 6), CONTRACT, left("Deliverable"))),
-    "due-soon": (
-        "Due in the next 14 days",
-        (left("Due", 10), right("In", 6), CONTRACT, left("Deliverable")),
-    ),
-    "renewals": (
-        "Notice deadlines passed or within 30 days",
-        (left("Ends", 10), left("Notice by", 10), CONTRACT, left("")),
-    ),
+    "due-soon": (DUE_SOON, (left("Due", 10), right("In", 6), CONTRACT, left("Deliverable"))),
+    "renewals": (NOTICE, (left("Ends", 10), left("Notice by", 10), CONTRACT, left(""))),
     "decisions": (
         "Decisions providers took this quarter",
         (left("Date", 10), CONTRACT, left("Undo?", 5), left("Summary")),
@@ -78,14 +76,17 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
+EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision"})
+"""What the panels read: every kind of record (named here: the first screen imports no
+database code, which :mod:`kpotui.services.fields` does)."""
 
 
 class DashboardScreen(KpoScreen):
     """Seven panels, one per question of the domain; the top line sums them up."""
 
     HELP = (
-        "The owner's questions at a glance: overdue work and what is due in 14 days; "
-        "contracts whose notice deadline has passed or is near; decisions providers took "
+        f"The owner's questions at a glance: overdue work and what is due in {DUE_SOON_DAYS} "
+        "days; contracts whose notice deadline has passed or is near; decisions providers took "
         "this quarter (NO: cannot be undone); the core / non-core by in-house / outsourced "
         "matrix; outsourced core activities without an internal owner or a fresh note; "
         "on-time rate and quality per provider; and where the money goes. Tab moves between "
@@ -110,7 +111,6 @@ class DashboardScreen(KpoScreen):
     def __init__(self) -> None:
         super().__init__()
         self.figures: dict[str, str] = {}
-        self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
         scroll = VerticalScroll(id="dashboard")
@@ -158,10 +158,11 @@ class DashboardScreen(KpoScreen):
         if self.focused is None:
             self.query_one("#overdue", PanelTable).focus()
 
-    def on_screen_resume(self) -> None:
-        if self._shown_once:
-            self._load()
-        self._shown_once = True
+    def shows(self) -> Collection[str]:
+        return EVERY_KIND
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        self._load()
 
     def action_reload(self) -> None:
         self._load()
@@ -197,9 +198,9 @@ class DashboardScreen(KpoScreen):
     def _show_due(self, due: insights.DueWork) -> None:
         style = "bold red" if due.overdue_count else "green"
         self._figure("overdue", f"[{style}]{due.overdue_count:,} overdue[/]")
-        self._figure("soon", f"[yellow]{due.due_soon_count:,}[/] due in 14 days")
+        self._figure("soon", f"[yellow]{due.due_soon_count:,}[/] due in {DUE_SOON_DAYS} days")
         self._title("overdue", f"Overdue: {due.overdue_count:,}")
-        self._title("due-soon", f"Due in the next 14 days: {due.due_soon_count:,}")
+        self._title("due-soon", f"{DUE_SOON}: {due.due_soon_count:,}")
         for panel_id, items, style in (
             ("overdue", due.overdue, "bold red"),
             ("due-soon", due.due_soon, "yellow"),
@@ -222,7 +223,7 @@ class DashboardScreen(KpoScreen):
         now = today()
         inside = sum(1 for r in found if r.inside_notice(now))
         self._figure("notice", f"[yellow]{inside:,}[/] contracts inside notice")
-        self._title("renewals", f"Notice deadlines passed or within 30 days: {len(found):,}")
+        self._title("renewals", f"{NOTICE}: {len(found):,}")
         rows = []
         for renewal in found[:SHOWN]:
             passed = renewal.inside_notice(now)

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from kpotui.services.insights import OPEN_DELIVERABLE
+from kpotui.services.horizons import DUE_SOON_DAYS
+from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui.screens.list_screen import ListScreen
 from kpotui.tui.widgets.filter_bar import Choice, Option
 
@@ -17,9 +18,9 @@ class DeliverablesScreen(ListScreen):
     KIND = "deliverable"
     HELP = (
         "What the providers owe. The first view lists open work (planned, in progress, "
-        "rework) by due date, so overdue items (red) come first, then those due within 14 "
-        "days (yellow). m marks the deliverable under the cursor: s submitted, a accepted or "
-        "r rework followed by a quality score 1-5."
+        "rework) by due date, so overdue items (red) come first, then those due within "
+        f"{DUE_SOON_DAYS} days (yellow). m marks the deliverable under the cursor: "
+        "s submitted, a accepted or r rework followed by a quality score 1-5."
     )
     FILTERS = (
         Choice(

@@ -1,7 +1,8 @@
 """New, edit, mark and delete: the flows list and detail screens share.
 
 Each loads what it needs in a worker, opens a dialog, writes through the services in a
-worker, then tells the screen which kind of record changed so it can reload.
+worker, then announces which record changed (:func:`~kpotui.tui.messages.announce`):
+every screen showing that kind refreshes itself.
 """
 
 from __future__ import annotations
@@ -19,15 +20,13 @@ from kpotui.services.records import Record
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
 from kpotui.tui.dialogs.record_form import RecordForm
+from kpotui.tui.messages import RecordsChanged, announce
 from kpotui.tui.screens.base import KpoScreen
 from kpotui.tui.widgets.record_list import nouns
 
 
 class EditingScreen(KpoScreen):
     """A screen whose records can be created, edited, marked and deleted."""
-
-    def data_changed(self, kind: str, *, deleted: int | None = None) -> None:
-        """Reload whatever shows records of ``kind`` (``deleted``: the id just deleted)."""
 
     def new_record(self, kind: str, prefill: Mapping[str, Any] | None = None) -> None:
         if self.editable():
@@ -74,15 +73,12 @@ class EditingScreen(KpoScreen):
                 self.notify, str(exc), title="Not deleted", severity="error", timeout=12
             )
             return
-        self.app.call_from_thread(self._deleted, kind, record)
-
-    def _deleted(self, kind: str, record: Record) -> None:
+        announce(self, RecordsChanged.of(kind, record["id"], deleted=True))
         key = records.key_text(kind_spec(kind), record)
-        self.notify(f"Deleted {nouns(kind)[0]} {key}")
-        self.data_changed(kind, deleted=record["id"])
+        self.app.call_from_thread(self.notify, f"Deleted {nouns(kind)[0]} {key}")
 
     def _saved(self, kind: str, record: Record | None) -> None:
         if record is None:
             return
         self.notify(f"Saved {nouns(kind)[0]} {records.key_text(kind_spec(kind), record)}")
-        self.data_changed(kind)
+        announce(self, RecordsChanged.of(kind, record["id"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from kpotui.services.listing import ListFilter
-from kpotui.tui.messages import OpenRecord
+from kpotui.tui.columns import drawn_from
+from kpotui.tui.messages import OpenRecord, RecordsChanged
 from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.filter_bar import Choice, FilterBar, TextChoice, filter_parts
@@ -36,10 +37,6 @@ class ListScreen(EditingScreen):
         Binding("escape", "back", "Back", show=False, id="list.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown_once = False
-
     def filters(self) -> Sequence[Choice | TextChoice]:
         return self.FILTERS
 
@@ -63,11 +60,11 @@ class ListScreen(EditingScreen):
     def on_mount(self) -> None:
         self.records.focus_table()
 
-    def on_screen_resume(self) -> None:
-        """Reload when coming back: another screen may have changed what this one shows."""
-        if self._shown_once:
-            self.records.reload()
-        self._shown_once = True
+    def shows(self) -> Collection[str]:
+        return drawn_from(self.KIND)
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        self.records.reload()
 
     def choose(self, choices: Mapping[str, str]) -> None:
         """Make filter-bar choices (from the dashboard, say)."""
@@ -89,9 +86,6 @@ class ListScreen(EditingScreen):
         if row is None:
             self.notify("Nothing selected", severity="warning")
         return row.id if row is not None else None
-
-    def data_changed(self, kind: str, *, deleted: int | None = None) -> None:
-        self.records.reload()
 
     def action_filter(self) -> None:
         self.records.start_filter()

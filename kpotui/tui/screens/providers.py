@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpotui.services.horizons import CERTIFICATE_WARNING_DAYS
 from kpotui.tui.screens.list_screen import ListScreen
 from kpotui.tui.widgets.filter_bar import Choice, Option
 
@@ -14,8 +15,9 @@ class ProvidersScreen(ListScreen):
         "The outside firms doing the work. On time is the share of delivered deliverables "
         "submitted by their due date; Quality the average review score (1-5); Spend the "
         "value of signed contracts (+N: in N more currencies). Red: a certification has "
-        "expired. Sec. review: days since the last security review. Enter opens a "
-        "provider with its contracts and notes."
+        f"expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} days. Sec. review: "
+        "days since the last security review. Enter opens a provider with its contracts "
+        "and notes."
     )
     FILTERS = (
         Choice(

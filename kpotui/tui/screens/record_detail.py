@@ -7,7 +7,7 @@ act on the record itself on the overview, and on the highlighted row in a list t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, ClassVar
@@ -19,13 +19,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
-from kpotui.services import history, listing, records
+from kpotui.services import history, listing, record_facts, records
+from kpotui.services.clock import today
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec, referencing
 from kpotui.services.records import Record
 from kpotui.tui import formatting as fmt
-from kpotui.tui.facts import FACTS, Facts
-from kpotui.tui.messages import OpenRecord
+from kpotui.tui.columns import drawn_from
+from kpotui.tui.facts import Lines, fact_lines
+from kpotui.tui.messages import OpenRecord, RecordsChanged
 from kpotui.tui.screens.editing import EditingScreen
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.record_list import RecordList, nouns
@@ -108,7 +110,7 @@ class RecordDetailScreen(EditingScreen):
                 )
             record = found
         events = history.record_history(store, self.spec.name, record["id"])
-        facts = FACTS[self.spec.name](store, record) if self.spec.name in FACTS else []
+        facts = fact_lines(record_facts.facts_of(store, self.spec.name, record), today())
         self.app.call_from_thread(self._show, record, events, facts)
 
     def _gone(self) -> None:
@@ -118,7 +120,7 @@ class RecordDetailScreen(EditingScreen):
         if self.is_current:
             self.app.pop_screen()
 
-    def _show(self, record: Record, history: list[dict[str, Any]], facts: Facts) -> None:
+    def _show(self, record: Record, history: list[dict[str, Any]], facts: Lines) -> None:
         self.record, self.record_id = record, record["id"]
         key = records.key_text(self.spec, record)
         self.query_one(".detail-title", Static).update(
@@ -250,11 +252,18 @@ class RecordDetailScreen(EditingScreen):
             listed.start_filter()
 
     def action_reload(self) -> None:
-        self.data_changed(self.spec.name)
+        self.refresh_records(RecordsChanged())
 
-    def data_changed(self, kind: str, *, deleted: int | None = None) -> None:
-        if kind == self.spec.name and deleted == self.record_id:
-            self.app.pop_screen()
+    def shows(self) -> Collection[str]:
+        """Its record's table row, what its facts read, and its tabs' tables."""
+        kinds = set(drawn_from(self.spec.name)) | record_facts.reads(self.spec.name)
+        for related in related_tabs(self.spec.name):
+            kinds |= drawn_from(related.kind)
+        return kinds
+
+    def refresh_records(self, change: RecordsChanged) -> None:
+        if (self.spec.name, self.record_id) in change.deleted:
+            self.app.pop_screen()  # its deletion was just announced: no need to say more
             return
         self._load_record()
         for listed in self.query(RecordList):

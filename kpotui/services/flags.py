@@ -1,0 +1,113 @@
+"""What needs attention in one record: overdue, due soon, inside notice, certificates...
+
+:func:`row_flags` is the one place these rules live; the screens map each flag to a style,
+a contract's or provider's facts report them, and the insights select by the same rules
+in SQL (tests/services/test_rules.py holds the two together). Horizons default to
+:mod:`kpotui.services.horizons`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from kpotui.services.horizons import (
+    CERTIFICATE_WARNING_DAYS,
+    DUE_SOON_DAYS,
+    NOTICE_WARNING_DAYS,
+)
+from kpotui.services.notice import inside_notice, notice_deadline
+from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, OUTSOURCED
+
+Record = Mapping[str, Any]
+
+
+class Flag(StrEnum):
+    OVERDUE = "overdue"
+    """Open work past its due date."""
+    DUE_SOON = "due-soon"
+    """Open work due today or within the due-soon horizon."""
+    INSIDE_NOTICE = "inside-notice"
+    """A live contract, not yet ended, whose notice deadline is today or has passed."""
+    NOTICE_SOON = "notice-soon"
+    """A live contract whose notice deadline falls within the notice-warning horizon."""
+    CERTIFICATE_EXPIRED = "certificate-expired"
+    """A provider's certificates expired before today."""
+    CERTIFICATE_EXPIRING = "certificate-expiring"
+    """A provider's certificates expire today or within the certificate horizon."""
+    REVIEW_OVERDUE = "review-overdue"
+    """A note past its review date."""
+    CORE_WITHOUT_OWNER = "core-without-owner"
+    """A core activity done (wholly or partly) by a provider with no internal owner."""
+    IRREVERSIBLE = "irreversible"
+    """A decision that cannot be undone."""
+
+
+def due_flags(status: str, due: date, today: date, due_soon_days: int) -> frozenset[Flag]:
+    """Overdue or due soon, for a deliverable still owed."""
+    if status not in OPEN_DELIVERABLE:
+        return frozenset()
+    if due < today:
+        return frozenset({Flag.OVERDUE})
+    if due <= today + timedelta(days=due_soon_days):
+        return frozenset({Flag.DUE_SOON})
+    return frozenset()
+
+
+def notice_flags(record: Record, today: date, notice_warning_days: int) -> frozenset[Flag]:
+    """Inside notice or notice soon, for a live contract that has not ended."""
+    end = record["end_date"]
+    if record["status"] not in LIVE_CONTRACT or end is None or end < today:
+        return frozenset()
+    deadline = notice_deadline(end, record["notice_days"])
+    if inside_notice(deadline, today):
+        return frozenset({Flag.INSIDE_NOTICE})
+    if deadline <= today + timedelta(days=notice_warning_days):
+        return frozenset({Flag.NOTICE_SOON})
+    return frozenset()
+
+
+def certificate_flags(
+    expiry: date | None, today: date, certificate_warning_days: int
+) -> frozenset[Flag]:
+    if expiry is None:
+        return frozenset()
+    if expiry < today:
+        return frozenset({Flag.CERTIFICATE_EXPIRED})
+    if expiry <= today + timedelta(days=certificate_warning_days):
+        return frozenset({Flag.CERTIFICATE_EXPIRING})
+    return frozenset()
+
+
+def row_flags(
+    kind: str,
+    record: Record,
+    today: date,
+    *,
+    due_soon_days: int = DUE_SOON_DAYS,
+    notice_warning_days: int = NOTICE_WARNING_DAYS,
+    certificate_warning_days: int = CERTIFICATE_WARNING_DAYS,
+) -> frozenset[Flag]:
+    """The flags of one record of ``kind`` (as the records and listing services give it)."""
+    if kind == "deliverable":
+        return due_flags(record["status"], record["due_date"], today, due_soon_days)
+    if kind == "contract":
+        return notice_flags(record, today, notice_warning_days)
+    if kind == "provider":
+        return certificate_flags(record["certification_expiry"], today, certificate_warning_days)
+    if kind == "note":
+        review_by = record["review_by"]
+        overdue = review_by is not None and review_by < today
+        return frozenset({Flag.REVIEW_OVERDUE}) if overdue else frozenset()
+    if kind == "task":
+        unowned = (
+            record["classification"] == "core"
+            and record["sourcing"] in OUTSOURCED
+            and not record["owner"]
+        )
+        return frozenset({Flag.CORE_WITHOUT_OWNER}) if unowned else frozenset()
+    if kind == "decision" and not record["reversible"]:
+        return frozenset({Flag.IRREVERSIBLE})
+    return frozenset()

@@ -1,0 +1,145 @@
+"""What one record's fields imply, for its overview: worked out for that record alone.
+
+A contract's notice deadline and saving against in-house; a provider's reliability and
+spend (aggregated in SQL for that provider only) and its certificates; a deliverable's
+provider and whether it is overdue; whether a note is past its review. The front ends
+word these; the rules are :mod:`kpotui.services.flags`'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kpotui.services import records
+from kpotui.services.clock import today as clock_today
+from kpotui.services.flags import Flag, row_flags
+from kpotui.services.insights import ProviderCost, Reliability, contract_spend, reliability
+from kpotui.services.notice import notice_deadline
+from kpotui.services.statuses import OPEN_DELIVERABLE
+from kpotui.store import Store
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Saving:
+    """The in-house estimate minus the contract's value (negative: outsourcing costs more)."""
+
+    amount: Decimal
+    share: float
+    """Of the in-house estimate, unsigned."""
+    currency: str
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    notice_deadline: date | None
+    """None for a contract without an end date."""
+    auto_renew: bool
+    saving: Saving | None
+    """None unless both the value and an in-house estimate are known."""
+    flags: frozenset[Flag]
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    reliability: Reliability | None
+    """None until the provider has deliverables."""
+    spend: list[ProviderCost]
+    """One entry per currency, largest first."""
+    certification_expiry: date | None
+    security_review_date: date | None
+    flags: frozenset[Flag]
+
+
+@dataclass(frozen=True)
+class DeliverableFacts:
+    provider: str | None
+    due_date: date
+    open: bool
+    """Still owed by the provider."""
+    flags: frozenset[Flag]
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    review_by: date | None
+    flags: frozenset[Flag]
+
+
+RecordFacts = ContractFacts | ProviderFacts | DeliverableFacts | NoteFacts
+
+
+def saving(value: Decimal | None, estimate: Decimal | None, currency: str) -> Saving | None:
+    """What a contract saves against doing the work in-house."""
+    if value is None or not estimate:
+        return None
+    amount = estimate - value
+    return Saving(amount, float(abs(amount) / estimate), currency)
+
+
+def contract_facts(store: Store, record: Record, today: date) -> ContractFacts:
+    end = record["end_date"]
+    return ContractFacts(
+        notice_deadline=notice_deadline(end, record["notice_days"]) if end else None,
+        auto_renew=bool(record["auto_renew"]),
+        saving=saving(record["value"], record["in_house_estimate"], record["currency"]),
+        flags=row_flags("contract", record, today),
+    )
+
+
+def provider_facts(store: Store, record: Record, today: date) -> ProviderFacts:
+    found = reliability(store, today, provider_id=record["id"])
+    return ProviderFacts(
+        reliability=found[0] if found and found[0].deliverables else None,
+        spend=contract_spend(store, provider_id=record["id"]),
+        certification_expiry=record["certification_expiry"],
+        security_review_date=record["security_review_date"],
+        flags=row_flags("provider", record, today),
+    )
+
+
+def deliverable_facts(store: Store, record: Record, today: date) -> DeliverableFacts:
+    contract = records.find(store, "contract", {"code": record["contract"]})
+    return DeliverableFacts(
+        provider=contract["provider"] if contract else None,
+        due_date=record["due_date"],
+        open=record["status"] in OPEN_DELIVERABLE,
+        flags=row_flags("deliverable", record, today),
+    )
+
+
+def note_facts(store: Store, record: Record, today: date) -> NoteFacts:
+    return NoteFacts(record["review_by"], row_flags("note", record, today))
+
+
+FACTS: dict[str, Callable[[Store, Record, date], RecordFacts]] = {
+    "contract": contract_facts,
+    "provider": provider_facts,
+    "deliverable": deliverable_facts,
+    "note": note_facts,
+}
+READS: dict[str, frozenset[str]] = {
+    "contract": frozenset({"contract"}),
+    "provider": frozenset({"provider", "contract", "deliverable"}),
+    "deliverable": frozenset({"deliverable", "contract", "provider"}),
+    "note": frozenset({"note"}),
+}
+"""The kinds of record each kind's facts are worked out from."""
+
+
+def reads(kind: str) -> frozenset[str]:
+    """What a change must touch to change the facts of a record of ``kind``."""
+    return READS.get(kind, frozenset())
+
+
+def facts_of(
+    store: Store, kind: str, record: Record, today: date | None = None
+) -> RecordFacts | None:
+    """The facts of one record of ``kind`` (None: that kind has none to add)."""
+    found = FACTS.get(kind)
+    return found(store, record, today or clock_today()) if found else None
