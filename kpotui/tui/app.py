@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from kpotui.tui.feedback import report_worker_failure
@@ -65,11 +65,12 @@ class KpoApp(App[None]):
             for s in MAIN_SCREENS
         ),
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
+        Binding("comma", "settings", "Firm settings", id="app.settings", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
     """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
-    stays off the footer (no room at 80 columns): help and the palette list it."""
+    and ``,`` stay off the footer (no room at 80 columns): help and the palette list them."""
 
     def __init__(
         self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
@@ -156,6 +157,12 @@ class KpoApp(App[None]):
         from kpotui.tui.undo import start_undo
 
         start_undo(self)
+
+    def action_settings(self) -> None:
+        from kpotui.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, ModalScreen | SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""

@@ -66,10 +66,11 @@ def _undo(app: App[Any], plan: UndoPlan) -> None:
 def _undone(app: App[Any], description: str) -> None:
     from kpotui.tui.screens.dashboard import DashboardScreen
     from kpotui.tui.screens.editing import EditingScreen
+    from kpotui.tui.screens.settings import SettingsScreen
 
     app.notify(f"Undone: {description}", title="Undo")
     screen = app.screen
     if isinstance(screen, EditingScreen):
         screen.data_changed("")  # no kind in particular: whatever it shows reloads
-    elif isinstance(screen, DashboardScreen):
+    elif isinstance(screen, DashboardScreen | SettingsScreen):
         screen.action_reload()
