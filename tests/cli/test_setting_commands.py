@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner, Result
+from sqlalchemy import insert
 
 from kpotui.cli import main
+from kpotui.models import Setting, utcnow
 from kpotui.services import audit
 from kpotui.store import open_store
 
@@ -80,3 +82,25 @@ def test_undo_reverts_a_setting_change(db_url: str) -> None:
     undone = CliRunner().invoke(main, ["--db", db_url, "undo", "--yes"])
     assert "update of setting 'notice_warning_days'" in undone.stdout
     assert run(db_url, "get", "notice_warning_days").stdout == "30\n"
+
+
+def test_a_stored_value_no_longer_valid_is_one_line_not_a_traceback(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with store.write() as conn:
+            conn.execute(
+                insert(Setting.__table__).values(  # type: ignore[attr-defined]
+                    key="due_soon_days", value=999, version=1, updated_at=utcnow(), updated_by="x"
+                )
+            )
+    finally:
+        store.close()
+    result = run(db_url, "get", "due_soon_days")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "kpotui: firm setting due_soon_days holds 999, which is no longer valid (999 is out "
+        "of range: a number of days from 1 to 365); set it again or reset it to the default\n"
+    )
+    assert "NOT VALID: 999 is out of range" in run(db_url, "list").stdout
+    assert run(db_url, "reset", "due_soon_days").exit_code == 0
+    assert run(db_url, "get", "due_soon_days").stdout == "14\n"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from kpotui.models import Setting, utcnow
 from kpotui.services import audit, settings, undo
@@ -183,3 +186,51 @@ def test_undo_is_refused_when_someone_else_changed_the_setting_since(
     with pytest.raises(UndoError, match="bea changed setting 'currency' since"):
         undo.undo_last(store)
     assert settings.get(store, "currency") == "CHF"
+
+
+def waiting_on_the_key(store: Store) -> None:
+    """Return once another session of this database waits for a lock (up to 10 s)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    for _ in range(200):
+        with store.read() as conn:
+            if conn.execute(query).scalar_one():
+                return
+        time.sleep(0.05)
+    raise AssertionError("the second writer never waited")
+
+
+def test_two_first_settings_at_the_same_moment_refuse_the_second(store: Store) -> None:
+    """PostgreSQL lets both read "not set yet"; the second insert then waits for the first
+    and is refused as a conflict (SQLite's BEGIN IMMEDIATE queues the whole write)."""
+    if store.dialect != "postgresql":
+        pytest.skip("SQLite queues writers before they read")
+    inserted, outcome = threading.Event(), queue.Queue[BaseException | None]()
+
+    def second() -> None:
+        inserted.wait(10)
+        try:
+            settings.set_value(store, "currency", "USD", version=0)
+        except BaseException as exc:  # handed to the test thread
+            outcome.put(exc)
+        else:
+            outcome.put(None)
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    with store.write() as conn:
+        conn.execute(
+            insert(Setting.__table__).values(  # type: ignore[attr-defined]
+                key="currency", value="CHF", version=1, updated_at=utcnow(), updated_by="bea"
+            )
+        )
+        inserted.set()
+        waiting_on_the_key(store)  # the second writer has read "not set" and inserted
+    worker.join(10)
+    error = outcome.get(timeout=1)
+    assert isinstance(error, ConflictError), error
+    assert "set by someone else at the same time" in str(error)
+    assert settings.get(store, "currency") == "CHF"
+    assert events(store) == []
