@@ -270,17 +270,23 @@ def _write(
             ).scalar_one()
         except IntegrityError:  # PostgreSQL: someone stored it between our read and insert
             raise ConflictError(
-                f"firm setting {setting.key} was set by someone else at the same time; "
+                f"firm setting {setting.key} was changed by someone else at the same time; "
                 "nothing was saved",
                 None,
             ) from None
     else:
         setting_id = row["id"]
-        conn.execute(
+        changed = conn.execute(
             update(TABLE)
-            .where(TABLE.c.id == setting_id)
+            .where(TABLE.c.id == setting_id, TABLE.c.version == current.version)
             .values(version=TABLE.c.version + 1, **values)
         )
+        if changed.rowcount != 1:  # PostgreSQL: someone saved it between our read and update
+            raise ConflictError(
+                f"firm setting {setting.key} was changed by someone else at the same time; "
+                "nothing was saved",
+                None,
+            )
     audit.append(
         conn,
         action=AuditAction.UPDATE.value,

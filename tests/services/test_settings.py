@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 
 from kpotui.models import Setting, utcnow
 from kpotui.services import audit, settings, undo
@@ -202,17 +202,23 @@ def waiting_on_the_key(store: Store) -> None:
     raise AssertionError("the second writer never waited")
 
 
-def test_two_first_settings_at_the_same_moment_refuse_the_second(store: Store) -> None:
-    """PostgreSQL lets both read "not set yet"; the second insert then waits for the first
-    and is refused as a conflict (SQLite's BEGIN IMMEDIATE queues the whole write)."""
+@pytest.mark.parametrize("already_set", [False, True], ids=["first-set", "change"])
+def test_two_changes_at_the_same_moment_refuse_the_second(store: Store, already_set: bool) -> None:
+    """PostgreSQL lets both writers read the same version; the second then waits for the
+    first's row (or key) and is refused as a conflict, not saved over it. SQLite's
+    BEGIN IMMEDIATE queues the whole write, so the second reads the first's version."""
     if store.dialect != "postgresql":
         pytest.skip("SQLite queues writers before they read")
-    inserted, outcome = threading.Event(), queue.Queue[BaseException | None]()
+    if already_set:
+        settings.set_value(store, "currency", "GBP")
+    read = settings.load(store)["currency"].version
+    before = len(events(store))
+    started, outcome = threading.Event(), queue.Queue[BaseException | None]()
 
     def second() -> None:
-        inserted.wait(10)
+        started.wait(10)
         try:
-            settings.set_value(store, "currency", "USD", version=0)
+            settings.set_value(store, "currency", "USD", version=read)
         except BaseException as exc:  # handed to the test thread
             outcome.put(exc)
         else:
@@ -220,17 +226,21 @@ def test_two_first_settings_at_the_same_moment_refuse_the_second(store: Store) -
 
     worker = threading.Thread(target=second)
     worker.start()
+    table = Setting.__table__  # type: ignore[attr-defined]
     with store.write() as conn:
-        conn.execute(
-            insert(Setting.__table__).values(  # type: ignore[attr-defined]
-                key="currency", value="CHF", version=1, updated_at=utcnow(), updated_by="bea"
+        if already_set:
+            conn.execute(update(table).values(value="CHF", version=table.c.version + 1))
+        else:
+            conn.execute(
+                insert(table).values(
+                    key="currency", value="CHF", version=1, updated_at=utcnow(), updated_by="bea"
+                )
             )
-        )
-        inserted.set()
-        waiting_on_the_key(store)  # the second writer has read "not set" and inserted
+        started.set()
+        waiting_on_the_key(store)  # the second writer has read the old version and waits
     worker.join(10)
     error = outcome.get(timeout=1)
     assert isinstance(error, ConflictError), error
-    assert "set by someone else at the same time" in str(error)
+    assert "changed by someone else at the same time" in str(error)
     assert settings.get(store, "currency") == "CHF"
-    assert events(store) == []
+    assert len(events(store)) == before
