@@ -339,3 +339,22 @@ class AuditEvent(SQLModel, table=True):
     """Field name -> [old, new] in the interchange representation (JSON-safe)."""
     batch: str | None = None
     """Groups the events of one import or one undo."""
+
+
+class Setting(SQLModel, table=True):
+    """A firm setting's stored value (see :mod:`kpotui.services.settings`).
+
+    A row exists once a setting has been set; ``value`` NULL means it was reset and the
+    registry's default applies. The integer ``id`` names the setting in the audit trail.
+    """
+
+    __tablename__ = "setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, nullable=False)
+    value: object | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """The value as JSON (a string or a number); NULL: the default applies."""
+    version: int = Field(default=1, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_by: str = Field(nullable=False)
+    """The OS account that last set or reset it."""

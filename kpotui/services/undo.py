@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, String, cast, exists, func, literal, select
 
 from kpotui.models import AuditAction
-from kpotui.services import audit, records, statements, writes
+from kpotui.services import audit, records, settings, statements, writes
 from kpotui.services.errors import ServiceError, UndoError
 from kpotui.services.fields import KindSpec, kind_spec
 from kpotui.store import Store
@@ -181,6 +181,9 @@ def _delete_created(batch: writes.Batch, spec: KindSpec, events: list[dict[str, 
 
 def _revert(batch: writes.Batch, event: dict[str, Any]) -> None:
     """Revert one update or deletion."""
+    if event["kind"] == settings.KIND:
+        settings.revert_event(batch.conn, event, batch=batch.label)
+        return
     spec = kind_spec(event["kind"])
     changes: dict[str, list[Any]] = event["changes"]
     old = {name: values[0] for name, values in changes.items()}

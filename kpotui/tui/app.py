@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.worker import Worker
 
@@ -79,6 +79,7 @@ class KpoApp(App[None]):
             for s in MAIN_SCREENS
         ),
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
+        Binding("comma", "settings", "Firm settings", id="app.settings", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
@@ -92,7 +93,7 @@ class KpoApp(App[None]):
         ),
     ]
     """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
-    stays off the footer (no room at 80 columns): help and the palette list it.
+    and ``,`` stay off the footer (no room at 80 columns): help and the palette list them.
 
     Tab and shift+tab are priority keys of the app, so the focus moves as the app reads
     them: a paste, or keys typed fast over SSH, arrive in one burst, and the keys after a
@@ -232,6 +233,12 @@ class KpoApp(App[None]):
         from kpotui.tui.undo import start_undo
 
         start_undo(self)
+
+    def action_settings(self) -> None:
+        from kpotui.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, ModalScreen | SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""

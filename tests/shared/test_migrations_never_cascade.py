@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from kpotui.models import SQLModel
+from kpotui.services import settings
 from kpotui.store import migrate, open_store
 from kpotui.store.migrate import MigrationError
 from tests.services import factories
@@ -68,6 +69,7 @@ def populate(url: str) -> None:
             factories.task(store, f"Task {code}", contract=code)
             factories.note(store, f"Note {code}", contract=code, provider=f"Provider {p}")
             factories.decision(store, f"Decision {code}", contract=code)
+    settings.set_value(store, "currency", "USD")
     store.close()
 
 

@@ -107,3 +107,23 @@ def test_audit_trail_refuses_update_and_delete_at_database_level(tmp_path: Path)
         with pytest.raises(Exception, match="append-only"), store.write() as conn:
             conn.execute(text(statement))
     store.close()
+
+
+def test_the_firm_settings_migration_downgrades_and_upgrades_again(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from kpotui.services import settings
+
+    store = open_store(db_url)
+    try:
+        settings.set_value(store, "currency", "USD")
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "-1")
+            assert not inspect(conn).has_table("setting")
+            command.upgrade(_alembic_config(conn), "head")
+        assert settings.get(store, "currency") == "EUR"
+        settings.set_value(store, "currency", "JPY")
+        assert settings.get(store, "currency") == "JPY"
+    finally:
+        store.close()

@@ -1,0 +1,336 @@
+"""Firm settings: values that must be the same for everyone on a shared database.
+
+They live in the database (table ``setting``), not in anyone's config file, and every
+change is audited (kind ``setting``) and can be undone like any other change. Personal
+preferences (theme, keys, which database to open) stay in :mod:`kpotui.config`.
+
+:data:`REGISTRY` declares each setting once: key, type, default, validator and a one-line
+description. A later setting is one more entry. Reading all of them is one query
+(:func:`load`); callers that need several values read them once per request.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any, Generic, TypeVar, overload
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kpotui.models import AuditAction, Setting, utcnow
+from kpotui.services import audit
+from kpotui.services.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    UndoError,
+    ValidationError,
+)
+from kpotui.store import Store
+
+T = TypeVar("T", str, int)
+TABLE = Setting.__table__  # type: ignore[attr-defined]
+KIND = "setting"
+"""The ``kind`` of a setting's audit events."""
+
+
+class StoredValueError(ServiceError):
+    """A value in the database no longer passes its setting's validator."""
+
+
+@cache
+def currency_codes() -> dict[str, str]:
+    """ISO 4217 code -> English name, from the list shipped with the package."""
+    text = resources.files(__package__).joinpath("iso4217.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code: name for code, name in rows}
+
+
+def iso_currency(value: str) -> str:
+    """An active ISO 4217 currency code, upper-cased."""
+    code = value.strip().upper()
+    if code not in currency_codes():
+        raise ValueError(f"{value!r} is not an active ISO 4217 currency code (e.g. EUR, USD)")
+    return code
+
+
+def whole_days(low: int, high: int) -> Callable[[int], int]:
+    """A validator for a number of days from ``low`` to ``high``."""
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{value} is out of range: a number of days from {low} to {high}")
+        return value
+
+    return check
+
+
+@dataclass(frozen=True)
+class FirmSetting(Generic[T]):
+    """One firm setting as declared in :data:`REGISTRY`."""
+
+    key: str
+    type: type[T]
+    default: T
+    validate: Callable[[T], T]
+    """Returns the value (normalised) or raises ValueError with a one-line reason."""
+    description: str
+
+    def coerce(self, raw: object) -> T:
+        """``raw`` (typed, text from a command line, or JSON from the database) as this
+        setting's value; raises ValueError with the reason it is not one."""
+        if self.type is int:
+            if isinstance(raw, str):
+                try:
+                    raw = int(raw.strip())
+                except ValueError:
+                    raise ValueError(f"{raw!r} is not a whole number") from None
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise ValueError(f"{raw!r} is not a whole number")
+        elif not isinstance(raw, str):
+            raise ValueError(f"{raw!r} is not text")
+        return self.validate(raw)  # type: ignore[arg-type]
+
+
+CURRENCY = FirmSetting(
+    "currency",
+    str,
+    "EUR",
+    iso_currency,
+    "The firm's reporting currency (an active ISO 4217 code).",
+)
+DUE_SOON_DAYS = FirmSetting(
+    "due_soon_days",
+    int,
+    14,
+    whole_days(1, 365),
+    "Deliverables due within this many days are due soon.",
+)
+NOTICE_WARNING_DAYS = FirmSetting(
+    "notice_warning_days",
+    int,
+    30,
+    whole_days(1, 365),
+    "Contracts whose notice deadline is within this many days are flagged.",
+)
+
+REGISTRY: dict[str, FirmSetting[Any]] = {
+    s.key: s for s in (CURRENCY, DUE_SOON_DAYS, NOTICE_WARNING_DAYS)
+}
+"""Every firm setting by key, in the order lists show them."""
+
+
+def lookup(key: str) -> FirmSetting[Any]:
+    """The setting named ``key``; an unknown key is refused naming the closest one."""
+    if key in REGISTRY:
+        return REGISTRY[key]
+    close = difflib.get_close_matches(key, REGISTRY, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(REGISTRY)}"
+    raise NotFoundError(f"unknown firm setting {key!r} ({hint})")
+
+
+@dataclass(frozen=True)
+class SettingState:
+    """A setting as it stands: its value, and whether and when someone set it."""
+
+    key: str
+    value: Any
+    """The value in force: the stored one when set (and valid), else the default."""
+    default: Any
+    is_set: bool
+    version: int
+    """0 before the setting was ever stored; pass it back to :func:`set_value`."""
+    updated_by: str | None
+    updated_at: datetime | None
+    description: str
+    problem: str | None = None
+    """Why the stored value is not valid any more (``value`` is then the stored one)."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "default": self.default,
+            "set": self.is_set,
+            "version": self.version,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "description": self.description,
+            "problem": self.problem,
+        }
+
+
+def _state(setting: FirmSetting[Any], row: Mapping[str, Any] | None) -> SettingState:
+    stored = None if row is None else row["value"]
+    value, problem = setting.default, None
+    if stored is not None:
+        try:
+            value = setting.coerce(stored)
+        except ValueError as exc:
+            value, problem = stored, str(exc)
+    return SettingState(
+        key=setting.key,
+        value=value,
+        default=setting.default,
+        is_set=stored is not None,
+        version=0 if row is None else row["version"],
+        updated_by=None if row is None else row["updated_by"],
+        updated_at=None if row is None else row["updated_at"],
+        description=setting.description,
+        problem=problem,
+    )
+
+
+def _rows(conn: Connection, key: str | None = None) -> dict[str, dict[str, Any]]:
+    query = select(TABLE)
+    if key is not None:
+        query = query.where(TABLE.c.key == key)
+    return {row.key: dict(row._mapping) for row in conn.execute(query)}
+
+
+def _read(source: Store | Connection) -> dict[str, dict[str, Any]]:
+    if isinstance(source, Store):
+        with source.read() as conn:
+            return _rows(conn)
+    return _rows(source)
+
+
+def load(source: Store | Connection) -> dict[str, SettingState]:
+    """Every firm setting by key, in registry order, read with one query."""
+    rows = _read(source)
+    return {key: _state(setting, rows.get(key)) for key, setting in REGISTRY.items()}
+
+
+def list_settings(source: Store | Connection) -> list[SettingState]:
+    """Every firm setting, with value, default, whether set, and who changed it when."""
+    return list(load(source).values())
+
+
+def value_of(state: SettingState) -> Any:
+    """The state's value; a stored value that no longer validates is refused, saying how
+    to fix it."""
+    if state.problem is not None:
+        raise StoredValueError(
+            f"firm setting {state.key} holds {state.value!r}, which is no longer valid "
+            f"({state.problem}); set it again or reset it to the default"
+        )
+    return state.value
+
+
+@overload
+def get(source: Store | Connection, key: FirmSetting[T]) -> T: ...
+@overload
+def get(source: Store | Connection, key: str) -> Any: ...
+def get(source: Store | Connection, key: FirmSetting[Any] | str) -> Any:
+    """A setting's value, typed: the stored one, or the default when it was never set."""
+    setting = lookup(key) if isinstance(key, str) else key
+    return value_of(load(source)[setting.key])
+
+
+def parse(key: str, raw: object) -> Any:
+    """``raw`` validated as the value of setting ``key``; refused with the reason."""
+    setting = lookup(key)
+    try:
+        return setting.coerce(raw)
+    except ValueError as exc:
+        raise ValidationError({key: str(exc)}) from None
+
+
+def _write(
+    conn: Connection,
+    setting: FirmSetting[Any],
+    value: Any,
+    *,
+    version: int | None,
+    batch: str | None,
+) -> SettingState:
+    """Store ``value`` (None: back to the default) and audit the change, unless nothing
+    changes. ``version`` is the one the caller read (0: never set); None skips the check."""
+    row = _rows(conn, setting.key).get(setting.key)
+    current = _state(setting, row)
+    if version is not None and version != current.version:
+        raise ConflictError(
+            f"firm setting {setting.key} was changed by someone else (version "
+            f"{current.version}, you read {version}); nothing was saved",
+            current.as_json(),
+        )
+    old = None if row is None else row["value"]
+    if old == value:  # also a reset of a setting never set
+        return current
+    values = {"value": value, "updated_at": utcnow(), "updated_by": audit.current_actor()}
+    if row is None:
+        try:
+            setting_id = conn.execute(
+                insert(TABLE).values(key=setting.key, **values).returning(TABLE.c.id)
+            ).scalar_one()
+        except IntegrityError:  # PostgreSQL: someone stored it between our read and insert
+            raise ConflictError(
+                f"firm setting {setting.key} was changed by someone else at the same time; "
+                "nothing was saved",
+                None,
+            ) from None
+    else:
+        setting_id = row["id"]
+        changed = conn.execute(
+            update(TABLE)
+            .where(TABLE.c.id == setting_id, TABLE.c.version == current.version)
+            .values(version=TABLE.c.version + 1, **values)
+        )
+        if changed.rowcount != 1:  # PostgreSQL: someone saved it between our read and update
+            raise ConflictError(
+                f"firm setting {setting.key} was changed by someone else at the same time; "
+                "nothing was saved",
+                None,
+            )
+    audit.append(
+        conn,
+        action=AuditAction.UPDATE.value,
+        kind=KIND,
+        record_id=setting_id,
+        key=setting.key,
+        changes={"value": [old, value]},
+        batch=batch,
+    )
+    return _state(setting, _rows(conn, setting.key)[setting.key])
+
+
+def set_value(store: Store, key: str, raw: object, *, version: int | None = None) -> SettingState:
+    """Validate and store a setting's value, audited; returns the setting as stored.
+
+    With ``version`` (from :func:`list_settings`), refused with :class:`ConflictError`
+    when someone changed the setting since it was read.
+    """
+    setting = lookup(key)
+    value = parse(key, raw)
+    with store.write() as conn:
+        return _write(conn, setting, value, version=version, batch=None)
+
+
+def reset(store: Store, key: str, *, version: int | None = None) -> SettingState:
+    """Put a setting back to its default, audited (nothing happens when it is not set)."""
+    setting = lookup(key)
+    with store.write() as conn:
+        return _write(conn, setting, None, version=version, batch=None)
+
+
+def revert_event(conn: Connection, event: Mapping[str, Any], *, batch: str | None) -> None:
+    """Undo one audited setting change (for :mod:`kpotui.services.undo`): put the old
+    value back, as a new change in ``batch``, if the setting still holds the new one."""
+    old, new = event["changes"]["value"]
+    row = conn.execute(select(TABLE).where(TABLE.c.id == event["record_id"])).first()
+    if row is None or row.value != new:
+        raise UndoError(
+            f"cannot undo: firm setting {event['key']} was changed since; nothing was undone"
+        )
+    setting = lookup(row.key)
+    if old is not None:
+        try:
+            setting.coerce(old)
+        except ValueError as exc:
+            raise UndoError(f"cannot undo: firm setting {row.key} {exc}") from None
+    _write(conn, setting, old, version=None, batch=batch)
