@@ -30,13 +30,6 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def _currency(value: Any) -> str:
-    code = _text(value).upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(f"expected an ISO 4217 currency code such as EUR, got {value!r}")
-    return code
-
-
 def _database(value: Any) -> str:
     target = _text(value)
     if "://" not in target and not Path(target).expanduser().is_absolute():
@@ -64,12 +57,6 @@ class Config:
     db: str | None = _setting(
         None, _database, "Database path or SQLAlchemy URL (overridden by KPOTUI_DB and --db)."
     )
-    currency: str = _setting(
-        "EUR",
-        _currency,
-        "ISO 4217 currency of new contracts that name none (moving to a firm setting "
-        "kept in the database).",
-    )
     theme: str = _setting(
         "textual-dark", _text, "TUI colour theme (also chosen from the command palette)."
     )
@@ -90,11 +77,18 @@ SETTINGS: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Config) i
 FLAGS = frozenset(f.name for f in fields(Config) if isinstance(f.default, bool))
 """The settings that are true or false."""
 KEYS_PREFIX = "keys."
+MOVED = {
+    "currency": "currency is a firm setting now, the same for everyone on the database: "
+    "remove it from this file and run 'kpotui setting set currency CODE'",
+}
+"""Settings that moved into the database (:mod:`kpotui.services.settings`)."""
 
 
 def _check(name: str, value: Any) -> Any:
     """``value`` as the setting ``name`` holds it; raises ValueError saying why not."""
     metadata = next((f.metadata for f in fields(Config) if f.name == name and f.metadata), None)
+    if name in MOVED:
+        raise ConfigError(MOVED[name])
     if metadata is None:
         raise ConfigError(_unknown(name))
     return metadata["check"](value)

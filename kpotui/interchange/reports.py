@@ -14,7 +14,6 @@ from typing import Any
 
 from kpotui.interchange.render import Report, Section
 from kpotui.services import insights
-from kpotui.services.horizons import DUE_SOON_DAYS
 from kpotui.store import Store
 
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
@@ -80,16 +79,17 @@ def overdue_report(store: Store, today: date) -> Report:
         "today": today.isoformat(),
         "overdue_count": due.overdue_count,
         "due_soon_count": due.due_soon_count,
+        "due_soon_days": due.due_soon_days,
         "overdue": _json_safe([vars(i) for i in due.overdue]),
         "due_soon": _json_safe([vars(i) for i in due.due_soon]),
     }
     return Report(
-        f"Deliverables overdue and due in {DUE_SOON_DAYS} days, as of {today}",
+        f"Deliverables overdue and due in {due.due_soon_days} days, as of {today}",
         data,
         [
             Section(f"Overdue: {due.overdue_count} (days late)", columns, rows(due.overdue)),
             Section(
-                f"Due in {DUE_SOON_DAYS} days: {due.due_soon_count} (days left)",
+                f"Due in {due.due_soon_days} days: {due.due_soon_count} (days left)",
                 columns,
                 rows(due.due_soon),
             ),

@@ -13,11 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from kpotui.services.horizons import (
-    CERTIFICATE_WARNING_DAYS,
-    DUE_SOON_DAYS,
-    NOTICE_WARNING_DAYS,
-)
+from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
 from kpotui.services.notice import inside_notice, notice_deadline
 from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, OUTSOURCED
 
@@ -85,18 +81,17 @@ def row_flags(
     kind: str,
     record: Record,
     today: date,
-    *,
-    due_soon_days: int = DUE_SOON_DAYS,
-    notice_warning_days: int = NOTICE_WARNING_DAYS,
-    certificate_warning_days: int = CERTIFICATE_WARNING_DAYS,
+    horizons: Horizons = DEFAULT_HORIZONS,
 ) -> frozenset[Flag]:
-    """The flags of one record of ``kind`` (as the records and listing services give it)."""
+    """The flags of one record of ``kind`` (as the records and listing services give it),
+    looking as far ahead as ``horizons`` say (the firm's: :func:`firm_horizons`)."""
     if kind == "deliverable":
-        return due_flags(record["status"], record["due_date"], today, due_soon_days)
+        return due_flags(record["status"], record["due_date"], today, horizons.due_soon_days)
     if kind == "contract":
-        return notice_flags(record, today, notice_warning_days)
+        return notice_flags(record, today, horizons.notice_warning_days)
     if kind == "provider":
-        return certificate_flags(record["certification_expiry"], today, certificate_warning_days)
+        expiry = record["certification_expiry"]
+        return certificate_flags(expiry, today, horizons.certificate_warning_days)
     if kind == "note":
         review_by = record["review_by"]
         overdue = review_by is not None and review_by < today

@@ -17,6 +17,7 @@ from typing import Any
 from kpotui.services import records
 from kpotui.services.clock import today as clock_today
 from kpotui.services.flags import Flag, row_flags
+from kpotui.services.horizons import firm_horizons
 from kpotui.services.insights import ProviderCost, Reliability, contract_spend, reliability
 from kpotui.services.notice import notice_deadline
 from kpotui.services.statuses import OPEN_DELIVERABLE
@@ -88,7 +89,7 @@ def contract_facts(store: Store, record: Record, today: date) -> ContractFacts:
         notice_deadline=notice_deadline(end, record["notice_days"]) if end else None,
         auto_renew=bool(record["auto_renew"]),
         saving=saving(record["value"], record["in_house_estimate"], record["currency"]),
-        flags=row_flags("contract", record, today),
+        flags=row_flags("contract", record, today, firm_horizons(store)),
     )
 
 
@@ -99,7 +100,7 @@ def provider_facts(store: Store, record: Record, today: date) -> ProviderFacts:
         spend=contract_spend(store, provider_id=record["id"]),
         certification_expiry=record["certification_expiry"],
         security_review_date=record["security_review_date"],
-        flags=row_flags("provider", record, today),
+        flags=row_flags("provider", record, today, firm_horizons(store)),
     )
 
 
@@ -109,12 +110,12 @@ def deliverable_facts(store: Store, record: Record, today: date) -> DeliverableF
         provider=contract["provider"] if contract else None,
         due_date=record["due_date"],
         open=record["status"] in OPEN_DELIVERABLE,
-        flags=row_flags("deliverable", record, today),
+        flags=row_flags("deliverable", record, today, firm_horizons(store)),
     )
 
 
 def note_facts(store: Store, record: Record, today: date) -> NoteFacts:
-    return NoteFacts(record["review_by"], row_flags("note", record, today))
+    return NoteFacts(record["review_by"], row_flags("note", record, today, firm_horizons(store)))
 
 
 FACTS: dict[str, Callable[[Store, Record, date], RecordFacts]] = {

@@ -27,8 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from kpotui import config
-from kpotui.services import statements
+from kpotui.services import settings, statements
 from kpotui.services.errors import (
     ConflictError,
     NotFoundError,
@@ -125,12 +124,19 @@ def _field_positions(spec: KindSpec) -> dict[str, int]:
     return {f.name: i for i, f in enumerate(spec.fields)}
 
 
-def defaults_of(spec: KindSpec) -> dict[str, Any]:
+FIRM_DEFAULTS: dict[tuple[str, str], settings.FirmSetting[Any]] = {
+    ("contract", "currency"): settings.CURRENCY,
+}
+"""(kind, field) -> the firm setting a new record takes when it leaves the field out."""
+
+
+def defaults_of(conn: Connection, spec: KindSpec) -> dict[str, Any]:
     """The value of every field a new record leaves out: the field's default, or what the
-    firm decides (a contract's currency)."""
+    firm decides (a contract's currency: the reporting currency)."""
     values = {f.name: [] if f.type is FieldType.LIST else f.default for f in spec.fields}
-    if spec.name == "contract":
-        values["currency"] = str(config.get("currency")).upper()
+    for (kind, name), setting in FIRM_DEFAULTS.items():
+        if kind == spec.name:
+            values[name] = settings.get(conn, setting)
     return values
 
 
@@ -174,7 +180,9 @@ class Batch:
     def state(self, spec: KindSpec) -> _KindState:
         state = self._kinds.get(spec.name)
         if state is None:
-            state = _KindState(statements.max_id(self.conn, spec), defaults=defaults_of(spec))
+            state = _KindState(
+                statements.max_id(self.conn, spec), defaults=defaults_of(self.conn, spec)
+            )
             self._kinds[spec.name] = state
         return state
 

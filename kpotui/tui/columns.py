@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from kpotui.services import insights
 from kpotui.services.fields import kind_spec
 from kpotui.services.flags import Flag, row_flags
+from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
 from kpotui.tui.widgets.virtual_table import Column
@@ -32,6 +33,8 @@ class RowContext:
     today: date
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Per-kind figures computed once per query (a provider's on-time rate, say)."""
+    horizons: Horizons = DEFAULT_HORIZONS
+    """How far ahead the firm's warnings look (the row flags')."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _when(record: Record, ctx: RowContext) -> str:
 
 
 def _review_flag(record: Record, ctx: RowContext) -> str:
-    return "⚑" if Flag.REVIEW_OVERDUE in row_flags("note", record, ctx.today) else ""
+    return "⚑" if Flag.REVIEW_OVERDUE in row_flags("note", record, ctx.today, ctx.horizons) else ""
 
 
 def _about(record: Record, _: RowContext) -> str:

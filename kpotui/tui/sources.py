@@ -13,6 +13,7 @@ from typing import Any
 from kpotui.services import listing
 from kpotui.services.clock import today
 from kpotui.services.flags import row_flags
+from kpotui.services.horizons import firm_horizons
 from kpotui.services.listing import ListFilter
 from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, row_style
 from kpotui.tui.session import Session
@@ -61,7 +62,7 @@ class RecordSource:
         store = self.session.store()
         if self._extra is None:  # once per load, not per key typed in the filter
             self._extra = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
-            self._context = RowContext(today(), self._extra)
+            self._context = RowContext(today(), self._extra, firm_horizons(store))
         records = listing.page(
             store,
             self.kind,
@@ -76,7 +77,7 @@ class RecordSource:
                 id=record["id"],
                 cursor=listing.cursor_of(record, args["sort"], self.kind),
                 cells=tuple(col.cell(record, context) for col in self.columns),
-                style=row_style(row_flags(self.kind, record, context.today)),
+                style=row_style(row_flags(self.kind, record, context.today, context.horizons)),
             )
             for record in records
         ]

@@ -63,9 +63,9 @@ def test_db_upgrade_on_a_current_database(tmp_path: Path) -> None:
 
 
 def test_config_set_get_and_refusals() -> None:
-    assert run("config", "get", "currency") == (0, "EUR\n")
-    assert run("config", "set", "currency", "USD")[0] == 0
-    assert run("config", "get", "currency") == (0, "USD\n")
+    assert run("config", "get", "theme") == (0, "textual-dark\n")
+    assert run("config", "set", "theme", "nord")[0] == 0
+    assert run("config", "get", "theme") == (0, "nord\n")
     assert run("config", "set", "allow_network_fs", "yes")[0] == 0
     assert run("config", "get", "allow_network_fs") == (0, "true\n")
     code, out = run("config", "set", "colour", "blue")

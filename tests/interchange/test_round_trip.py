@@ -290,6 +290,6 @@ def test_references_resolve_whatever_the_order(db_url: str, tmp_path: Path) -> N
     try:
         contract = records.find(store, "contract", {"code": "C-1"})
         assert contract is not None and contract["provider"] == "P One"
-        assert contract["currency"] == "EUR"  # the config file's default
+        assert contract["currency"] == "EUR"  # the firm's default
     finally:
         store.close()

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from kpotui.services import insights
+from kpotui.services import insights, settings
 from kpotui.services.flags import Flag, row_flags
+from kpotui.services.horizons import Horizons, firm_horizons
 from kpotui.store import Store
 from tests.services import factories as make
 
@@ -52,8 +53,10 @@ def test_deliverable_flags(record: dict[str, Any], expected: set[Flag]) -> None:
 
 
 def test_the_due_soon_horizon_is_a_parameter() -> None:
-    assert row_flags("deliverable", deliverable(8), TODAY, due_soon_days=7) == NONE
-    assert row_flags("deliverable", deliverable(7), TODAY, due_soon_days=7) == {Flag.DUE_SOON}
+    assert row_flags("deliverable", deliverable(8), TODAY, Horizons(due_soon_days=7)) == NONE
+    assert row_flags("deliverable", deliverable(7), TODAY, Horizons(due_soon_days=7)) == {
+        Flag.DUE_SOON
+    }
 
 
 @pytest.mark.parametrize(
@@ -77,8 +80,10 @@ def test_contract_flags(record: dict[str, Any], expected: set[Flag]) -> None:
 
 
 def test_the_notice_warning_horizon_is_a_parameter() -> None:
-    assert row_flags("contract", contract(45), TODAY, notice_warning_days=14) == NONE
-    assert row_flags("contract", contract(44), TODAY, notice_warning_days=14) == {Flag.NOTICE_SOON}
+    assert row_flags("contract", contract(45), TODAY, Horizons(notice_warning_days=14)) == NONE
+    assert row_flags("contract", contract(44), TODAY, Horizons(notice_warning_days=14)) == {
+        Flag.NOTICE_SOON
+    }
 
 
 @pytest.mark.parametrize(
@@ -98,7 +103,7 @@ def test_certificate_flags(expiry: int | None, expected: set[Flag]) -> None:
 
 def test_the_certificate_horizon_is_a_parameter() -> None:
     record = {"certification_expiry": day(10)}
-    assert row_flags("provider", record, TODAY, certificate_warning_days=9) == NONE
+    assert row_flags("provider", record, TODAY, Horizons(certificate_warning_days=9)) == NONE
 
 
 @pytest.mark.parametrize(
@@ -147,7 +152,9 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
     ]
 
     def flagged(kind: str, created: list[dict[str, Any]], *wanted: Flag, **days: int) -> set[int]:
-        return {r["id"] for r in created if row_flags(kind, r, TODAY, **days) & set(wanted)}
+        return {
+            r["id"] for r in created if row_flags(kind, r, TODAY, Horizons(**days)) & set(wanted)
+        }
 
     due = insights.due_work(store, TODAY)
     assert {i.id for i in due.overdue} == flagged("deliverable", deliverables, Flag.OVERDUE)
@@ -169,3 +176,9 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
         "contract", contracts, Flag.INSIDE_NOTICE, Flag.NOTICE_SOON, notice_warning_days=29
     )
     assert len(sooner) == len(renewals) - 1
+
+    settings.set_value(store, "due_soon_days", 13)  # the firm's horizons, when none is given
+    settings.set_value(store, "notice_warning_days", 29)
+    assert insights.due_work(store, TODAY).due_soon == shorter.due_soon
+    assert insights.renewals(store, TODAY) == sooner
+    assert firm_horizons(store) == Horizons(due_soon_days=13, notice_warning_days=29)

@@ -218,12 +218,14 @@ def test_booleans_and_currency(store: Store) -> None:
     assert (created["nda_signed"], created["currency"]) == (True, "USD")
 
 
-def test_default_currency_comes_from_config(store: Store) -> None:
-    from kpotui import config
+def test_a_contract_naming_no_currency_takes_the_firms(store: Store) -> None:
+    from kpotui.services import settings
 
-    config.set_value("currency", "GBP")
     make.provider(store)
-    assert make.contract(store)["currency"] == "GBP"
+    assert make.contract(store, code="ENG-1")["currency"] == "EUR"  # the default
+    settings.set_value(store, "currency", "GBP")
+    assert make.contract(store, code="ENG-2")["currency"] == "GBP"
+    assert make.contract(store, code="ENG-3", currency="usd")["currency"] == "USD"
 
 
 def test_text_with_nul_or_absurd_length_is_refused(store: Store) -> None:

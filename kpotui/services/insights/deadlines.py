@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 
 from kpotui.services import notice
 from kpotui.services.clock import today as clock_today
-from kpotui.services.horizons import DUE_SOON_DAYS, NOTICE_WARNING_DAYS
+from kpotui.services.horizons import firm_horizons
 from kpotui.services.insights.common import (
     LIVE_CONTRACT,
     OPEN_DELIVERABLE,
@@ -38,6 +38,8 @@ class DueItem:
 
 @dataclass(frozen=True)
 class DueWork:
+    due_soon_days: int
+    """How far ahead "due soon" looked."""
     overdue_count: int
     due_soon_count: int
     overdue: list[DueItem]
@@ -45,11 +47,13 @@ class DueWork:
 
 
 def due_work(
-    store: Store, today: date | None = None, *, due_soon_days: int = DUE_SOON_DAYS, limit: int = 50
+    store: Store, today: date | None = None, *, due_soon_days: int | None = None, limit: int = 50
 ) -> DueWork:
     """Open deliverables past their due date, and those due within ``due_soon_days``
-    (the rules of :func:`kpotui.services.flags.due_flags`, in SQL)."""
+    (the firm's by default; the rules of :func:`kpotui.services.flags.due_flags`, in SQL)."""
     today = today or clock_today()
+    if due_soon_days is None:
+        due_soon_days = firm_horizons(store).due_soon_days
     horizon = today + timedelta(days=due_soon_days)
     base = (
         select(D.c.id, C.c.code, P.c.name, D.c.title, D.c.due_date, D.c.status)
@@ -76,6 +80,7 @@ def due_work(
         return DueItem(row.id, row.code, row.name, row.title, due, row.status, (today - due).days)
 
     return DueWork(
+        due_soon_days=due_soon_days,
         overdue_count=counts[0],
         due_soon_count=counts[1],
         overdue=[item(r) for r in lists[0]],
@@ -103,13 +108,15 @@ class Renewal:
 
 
 def renewals(
-    store: Store, today: date | None = None, *, notice_warning_days: int = NOTICE_WARNING_DAYS
+    store: Store, today: date | None = None, *, notice_warning_days: int | None = None
 ) -> list[Renewal]:
     """Live contracts not yet ended whose notice deadline has passed or falls within
-    ``notice_warning_days``; ordered by end date (the contracts
+    ``notice_warning_days`` (the firm's by default); ordered by end date (the contracts
     :func:`kpotui.services.flags.notice_flags` flags, in SQL: ``end - notice <= today +
     warn`` written as ``end <= today + notice + warn``)."""
     today = today or clock_today()
+    if notice_warning_days is None:
+        notice_warning_days = firm_horizons(store).notice_warning_days
     notice_days = func.coalesce(C.c.notice_days, 0)
     with store.read() as conn:
         query = (

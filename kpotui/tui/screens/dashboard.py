@@ -19,7 +19,7 @@ from textual.widget import AwaitMount
 from textual.widgets import DataTable, Static
 
 from kpotui.services.clock import today
-from kpotui.services.horizons import DUE_SOON_DAYS, NOTICE_WARNING_DAYS
+from kpotui.services.horizons import DUE_SOON_DAYS, firm_horizons
 from kpotui.tui import formatting as fmt
 from kpotui.tui.messages import OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens.base import KpoScreen
@@ -49,8 +49,8 @@ def right(label: str, width: int) -> ColumnSpec:
     return (label, width, True)
 
 
-DUE_SOON = f"Due in the next {DUE_SOON_DAYS} days"
-NOTICE = f"Notice deadlines passed or within {NOTICE_WARNING_DAYS} days"
+DUE_SOON = "Due soon"
+NOTICE = "Notice deadlines passed or near"
 CONTRACT = left("Contract", 14)
 FIGURES = (("Done", 4), ("On time", 7), ("Quality", 7), ("Rework", 6), ("Late", 4))
 """The reliability panel's columns after the provider."""
@@ -85,8 +85,9 @@ class DashboardScreen(KpoScreen):
     """Seven panels, one per question of the domain; the top line sums them up."""
 
     HELP = (
-        f"The owner's questions at a glance: overdue work and what is due in {DUE_SOON_DAYS} "
-        "days; contracts whose notice deadline has passed or is near; decisions providers took "
+        "The owner's questions at a glance: overdue work and what is due soon (within the "
+        f"firm setting due_soon_days, {DUE_SOON_DAYS} unless set); contracts whose notice "
+        "deadline has passed or is near (notice_warning_days); decisions providers took "
         "this quarter (NO: cannot be undone); the core / non-core by in-house / outsourced "
         "matrix; outsourced core activities without an internal owner or a fresh note; "
         "on-time rate and quality per provider; and where the money goes. Tab moves between "
@@ -176,8 +177,10 @@ class DashboardScreen(KpoScreen):
 
         store = self.session.store()  # the first screen opens the database (see Session)
         show(self.query_one(NavBar).update_content)  # the database's name is known now
-        show(self._show_due, insights.due_work(store, limit=50))
-        show(self._show_renewals, insights.renewals(store))
+        days = firm_horizons(store)
+        show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))
+        found = insights.renewals(store, notice_warning_days=days.notice_warning_days)
+        show(self._show_renewals, found, days.notice_warning_days)
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
@@ -198,9 +201,10 @@ class DashboardScreen(KpoScreen):
     def _show_due(self, due: insights.DueWork) -> None:
         style = "bold red" if due.overdue_count else "green"
         self._figure("overdue", f"[{style}]{due.overdue_count:,} overdue[/]")
-        self._figure("soon", f"[yellow]{due.due_soon_count:,}[/] due in {DUE_SOON_DAYS} days")
+        days = due.due_soon_days
+        self._figure("soon", f"[yellow]{due.due_soon_count:,}[/] due in {days} days")
         self._title("overdue", f"Overdue: {due.overdue_count:,}")
-        self._title("due-soon", f"{DUE_SOON}: {due.due_soon_count:,}")
+        self._title("due-soon", f"Due in the next {days} days: {due.due_soon_count:,}")
         for panel_id, items, style in (
             ("overdue", due.overdue, "bold red"),
             ("due-soon", due.due_soon, "yellow"),
@@ -219,11 +223,12 @@ class DashboardScreen(KpoScreen):
             ]
             self._fill(panel_id, rows)
 
-    def _show_renewals(self, found: list[insights.Renewal]) -> None:
+    def _show_renewals(self, found: list[insights.Renewal], warning_days: int) -> None:
         now = today()
         inside = sum(1 for r in found if r.inside_notice(now))
         self._figure("notice", f"[yellow]{inside:,}[/] contracts inside notice")
-        self._title("renewals", f"{NOTICE}: {len(found):,}")
+        title = f"Notice deadlines passed or within {warning_days} days: {len(found):,}"
+        self._title("renewals", title)
         rows = []
         for renewal in found[:SHOWN]:
             passed = renewal.inside_notice(now)
