@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+from kpotui.text import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -128,7 +129,7 @@ def import_command(
     if dry_run:
         click.echo("dry run: no problems found, nothing written")
     else:
-        click.echo(f"{summary.written:,} records written to {target}")
+        click.echo(f"{summary.written:,} records written to {visible(target)}")
 
 
 @contextmanager
@@ -191,7 +192,7 @@ def export_command(app: AppContext, encoding: str | None, output_name: str | Non
         if encoding == "csv":
             assert output is not None
             written = export_csv(store, output)
-            click.echo(f"{len(written)} files written to {output}", err=True)
+            click.echo(f"{len(written)} files written to {visible(str(output))}", err=True)
             return
         with _utf8_output(output) as out:
             export_document(store, encoding, out)
@@ -272,6 +273,12 @@ def list_command(
         if shape == "table":
             _print_table(spec, records)
             return
+        if shape == "csv" and sys.stdout.isatty():  # a person reads it: show, don't send
+            buffer = io.StringIO()
+            csv_codec.write_csv(buffer, spec, records)
+            lines = buffer.getvalue().split("\n")
+            click.echo("\n".join(visible(line) for line in lines), nl=False)
+            return
         with _utf8_output(None) as out:
             if shape == "json":
                 document.write_json(out, [(spec, records)])
@@ -291,18 +298,21 @@ def _print_table(spec: Any, records: Any) -> None:
 
 
 def _rich_sections(sections: list[Any], title: str = "") -> None:
+    """Tables for a terminal: every cell plain text (never Rich markup), made visible."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     if title:
-        console.print(title, style="bold")
+        console.print(Text(visible(title), style="bold"))
     for section in sections:
-        table = Table(title=section.title or None, title_justify="left")
+        caption = Text(visible(section.title)) if section.title else None
+        table = Table(title=caption, title_justify="left")
         for name in section.columns:
             table.add_column(name, overflow="fold")
         for row in section.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(visible(cell)) for cell in row))
         console.print(table)
 
 

@@ -92,7 +92,7 @@ class RecordForm(ModalScreen[Record | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "preview":
-            return any(row.spec.help == "Markdown" for row in self.query(FieldRow))
+            return any(row.spec.markdown for row in self.query(FieldRow))
         return True
 
     def action_preview(self) -> None:

@@ -78,9 +78,9 @@ class FieldRow(Vertical):
             return Select(options, value=start, allow_blank=blank, compact=True, id=ident)
         if spec.type is FieldType.BOOL:
             return Checkbox("", bool(value), compact=True, id=ident)
-        if spec.type is FieldType.LONG_TEXT:
+        if spec.multiline:
             area = TextArea(editable_text(spec, value), soft_wrap=True, compact=True, id=ident)
-            area.add_class("markdown" if spec.help == "Markdown" else "long-text")
+            area.add_class("markdown" if spec.markdown else "long-text")
             return area
         suggester = RefSuggester(self.session, spec.ref) if spec.ref else None
         hint = TEXT_HINTS.get(spec.type, "")
@@ -97,7 +97,7 @@ class FieldRow(Vertical):
         with Horizontal(classes="field-line"):
             yield Label(fmt.label(self.spec.name) + marker, classes="field-label")
             yield self.editor
-        if self.spec.help == "Markdown":
+        if self.spec.markdown:
             yield Markdown(classes="preview")
         yield Static(self._help(), classes="field-message")
 
