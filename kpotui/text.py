@@ -55,6 +55,12 @@ def visible(text: str, *, multiline: bool = False) -> str:
     return pattern.sub(_escaped, text)
 
 
+def visible_lines(text: str) -> str:
+    """Lines of one-line text (a message, a table written as CSV): each line made
+    :func:`visible`, the line breaks between them kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def first_unsafe(text: str, *, multiline: bool = False) -> int | None:
     """The index of the first character ``text`` may not hold, or None."""
     if text.isprintable():

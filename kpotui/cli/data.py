@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
-from kpotui.text import visible
+from kpotui.text import visible, visible_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -276,8 +276,7 @@ def list_command(
         if shape == "csv" and sys.stdout.isatty():  # a person reads it: show, don't send
             buffer = io.StringIO()
             csv_codec.write_csv(buffer, spec, records)
-            lines = buffer.getvalue().split("\n")
-            click.echo("\n".join(visible(line) for line in lines), nl=False)
+            click.echo(visible_lines(buffer.getvalue()), nl=False)
             return
         with _utf8_output(None) as out:
             if shape == "json":

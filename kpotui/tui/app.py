@@ -15,9 +15,11 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
+from kpotui.text import visible, visible_lines
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import OpenRecord, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
@@ -94,6 +96,25 @@ class KpoApp(App[None]):
             )
         if self._start_keymap:
             self.set_keymap(self._start_keymap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text: a name or a value quoted in it is never read
+        as markup, and its control characters show as escapes."""
+        super().notify(
+            visible_lines(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _warn(self, message: str) -> None:
         """A warning about the database, e.g. a file others can read (from any thread)."""

@@ -24,6 +24,7 @@ from kpotui.services import records
 from kpotui.services.clock import today
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
+from kpotui.tui import formatting as fmt
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.session import session_of
 
@@ -67,7 +68,7 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         key = records.key_text(kind_spec("deliverable"), self.record)
         with Vertical(classes="dialog mark"):
-            yield Static(f"Mark {key}", classes="dialog-title")
+            yield Static(fmt.shown(f"Mark {key}"), classes="dialog-title")
             yield Static(id="mark-status")
             with Horizontal(classes="field-line"):
                 yield Label("Date", classes="field-label")

@@ -21,6 +21,7 @@ from textual.worker import Worker
 from kpotui.services import records
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
+from kpotui.tui import formatting as fmt
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.feedback import report_worker_failure
@@ -57,7 +58,7 @@ class RecordForm(ModalScreen[Record | None]):
             f.name: self.prefill.get(f.name, f.default) for f in self.spec.fields
         }
         with Vertical(classes="dialog form"):
-            yield Static(self._title(), classes="dialog-title")
+            yield Static(fmt.shown(self._title()), classes="dialog-title")
             fields = VerticalScroll(classes="form-fields")
             fields.can_focus = False  # tab goes from field to field; the view follows
             with fields:

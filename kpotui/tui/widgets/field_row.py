@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Markdown, Select, Static, Te
 from kpotui.services import listing
 from kpotui.services.fields import FieldSpec, FieldType, kind_spec
 from kpotui.services.validation import clean_value
+from kpotui.text import visible
 from kpotui.tui import formatting as fmt
 from kpotui.tui.session import Session
 
@@ -48,14 +49,16 @@ class RefSuggester(Suggester):
 
 
 def editable_text(spec: FieldSpec, value: Any) -> str:
-    """A clean value as the text an editor starts with."""
+    """A clean value as the text an editor starts with. A control character stored by an
+    older version or another tool shows as its escape (``\\x1b``): saving the field then
+    stores that printable text instead."""
     if value is None:
         return ""
     if spec.type is FieldType.LIST:
-        return "; ".join(value)
+        return visible("; ".join(value))
     if spec.type is FieldType.FLOAT:
         return f"{value:g}"
-    return fmt.value_text(value)
+    return visible(fmt.value_text(value), multiline=spec.multiline)
 
 
 class FieldRow(Vertical):
