@@ -239,5 +239,5 @@ def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
         return 1
     app.run()
     if app.session.open_error is not None:
-        print(f"kpotui: {app.session.open_error}", file=sys.stderr)
+        print(f"kpotui: {visible(str(app.session.open_error))}", file=sys.stderr)
     return app.return_code or 0

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from tests.tui.conftest import settle
-from tests.tui.helpers import move_to, notices, screen_text
+from tests.tui.helpers import move_to, notices, screen_text, type_in
 
 PROVIDER = "Evil\x1b[2J\x1b]0;pwned\x07[bold]Corp[/]\u202eexe\x9b"
 SHOWN = "Evil\\x1b[2J\\x1b]0;pwned\\x07[bold]Corp[/]\\u202eexe\\x9b"
@@ -99,3 +99,18 @@ async def test_a_notification_is_plain_text(make_app: Callable[..., KpoApp]) -> 
         await settle(pilot)
         assert notices(app) == [f"Saved [red]: Saved provider {SHOWN}"]
         assert_nothing_raw(app, "a notification")
+
+
+async def test_a_form_message_quoting_the_value_is_not_markup(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_in(pilot, "start_date", "[red]soon[/]")
+        message = app.screen.query(".field-message").results(Static)
+        shown = [str(m.render()) for m in message if "not a date" in str(m.render())]
+        assert shown == ["not a date in YYYY-MM-DD form: '[red]soon[/]'"]

@@ -148,7 +148,7 @@ class FieldRow(Vertical):
         """Show what is wrong (None: show the help again)."""
         self.error = message
         line = self.query_one(".field-message", Static)
-        line.update(message or self._help())
+        line.update(fmt.shown(message or self._help()))  # a message may quote the value
         line.display = bool(message or self._help())
         self.set_class(message is not None, "-invalid")
 
