@@ -32,6 +32,15 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066
 """What ``json.dumps`` leaves raw (it escapes C0 controls itself), and TOML writers too."""
 
 _NAMES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_SAFE_ASCII_LINES = bytes([0x09, 0x0A, *range(0x20, 0x7F)])
+
+
+def _plain(text: str, multiline: bool) -> bool:
+    """True when ``text`` certainly holds nothing to escape (fast: no regular expression)."""
+    if text.isprintable():
+        return True
+    # Multi-line ASCII text fails isprintable() at its first line feed: check its bytes.
+    return multiline and text.isascii() and not text.encode().translate(None, _SAFE_ASCII_LINES)
 
 
 def escape(char: str) -> str:
@@ -49,7 +58,7 @@ def _escaped(match: re.Match[str]) -> str:
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every character that one-line (or multi-line) text may not hold
     written as an escape, so that nothing in it is interpreted by a terminal."""
-    if text.isprintable():  # the common case: nothing to escape
+    if _plain(text, multiline):  # the common case: nothing to escape
         return text
     pattern = _MULTI_LINE_UNSAFE if multiline else _ONE_LINE_UNSAFE
     return pattern.sub(_escaped, text)
@@ -63,7 +72,7 @@ def visible_lines(text: str) -> str:
 
 def first_unsafe(text: str, *, multiline: bool = False) -> int | None:
     """The index of the first character ``text`` may not hold, or None."""
-    if text.isprintable():
+    if _plain(text, multiline):
         return None
     found = (_MULTI_LINE_UNSAFE if multiline else _ONE_LINE_UNSAFE).search(text)
     return found.start() if found else None

@@ -72,7 +72,9 @@ def _one_line(value: Any) -> str:
 def _multi_line(value: Any) -> str:
     """Text for a multi-line field: line breaks as LF (CRLF and a lone CR become LF), and
     no control character but line feed and tab."""
-    text = _text(value, MAX_LONG_TEXT).replace("\r\n", "\n").replace("\r", "\n")
+    text = _text(value, MAX_LONG_TEXT)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     index = first_unsafe(text, multiline=True)
     if index is not None:
         char = text[index]
