@@ -106,8 +106,8 @@ class KpoApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Every notification as plain text: a name or a value quoted in it is never read
-        as markup, and its control characters show as escapes."""
+        """Every notification as plain text, whatever ``markup`` says: a name or a value
+        quoted in it is never read as markup, and its control characters show as escapes."""
         super().notify(
             visible_lines(message),
             title=visible(title),

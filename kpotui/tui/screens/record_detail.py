@@ -164,6 +164,7 @@ class RecordDetailScreen(EditingScreen):
 
     @staticmethod
     def fact_rows(facts: Facts) -> list[tuple[str, Text]]:
+        """What the fields imply, as overview rows (a fact may name a provider)."""
         return [(label, fmt.rich_text(text)) for label, text in facts]
 
     def field_rows(self, record: Record) -> list[tuple[str, Text]]:
