@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
+from kpotui.text import visible
+
 if TYPE_CHECKING:
     from kpotui.store import Store
 
@@ -28,7 +30,7 @@ class UserError(click.ClickException):
     """A mistake the user can fix: printed as one line, exit status 1, no traceback."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"kpotui: {self.format_message()}", err=True)
+        click.echo(f"kpotui: {visible(self.format_message())}", err=True)
 
 
 def user_errors(func: F) -> F:
@@ -63,7 +65,7 @@ def opened_store(ctx: AppContext, *, create: bool = True) -> Iterator[Store]:
 
     store = open_store(ctx.db, read_only=ctx.read_only, create=create)
     for warning in store.warnings:
-        click.echo(f"kpotui: warning: {warning}", err=True)
+        click.echo(f"kpotui: warning: {visible(warning)}", err=True)
     store.on_wait = say_waiting
     try:
         yield store

@@ -24,6 +24,7 @@ from kpotui.cli.options import (
     quiet_option,
     today_option,
 )
+from kpotui.text import visible, visible_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -110,7 +111,7 @@ def import_command(
     if dry_run:
         click.echo("dry run: no problems found, nothing written")
     else:
-        click.echo(f"{summary.written:,} records written to {target}")
+        click.echo(f"{summary.written:,} records written to {visible(target)}")
 
 
 @contextmanager
@@ -170,7 +171,7 @@ def export_command(app: AppContext, fmt: str | None, output_name: str | None, qu
                 written = export_csv(store, output)
             finally:
                 spinner.close()
-            click.echo(f"{len(written)} files written to {output}", err=True)
+            click.echo(f"{len(written)} files written to {visible(str(output))}", err=True)
             return
         with _utf8_output(output) as out:
             counting = CountingWriter(
@@ -249,6 +250,11 @@ def list_command(
         if fmt == "table":
             _print_table(spec, records)
             return
+        if fmt == "csv" and sys.stdout.isatty():  # a person reads it: show, don't send
+            buffer = io.StringIO()
+            csv_codec.write_csv(buffer, spec, records)
+            click.echo(visible_lines(buffer.getvalue()), nl=False)
+            return
         with _utf8_output(None) as out:
             if fmt == "json":
                 document.write_json(out, [(spec, records)])
@@ -268,18 +274,21 @@ def _print_table(spec: Any, records: Any) -> None:
 
 
 def _rich_sections(sections: list[Any], title: str = "") -> None:
+    """Tables for a terminal: every cell plain text (never Rich markup), made visible."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     if title:
-        console.print(title, style="bold")
+        console.print(Text(visible(title), style="bold"))
     for section in sections:
-        table = Table(title=section.title or None, title_justify="left")
+        caption = Text(visible(section.title)) if section.title else None
+        table = Table(title=caption, title_justify="left")
         for name in section.columns:
             table.add_column(name, overflow="fold")
         for row in section.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(visible(cell)) for cell in row))
         console.print(table)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+from kpotui.text import visible
 
 
 @click.command("init")
@@ -57,7 +58,7 @@ def db_check(app: AppContext) -> None:
         found = problems(store)
         if found:
             for line in found:
-                click.echo(f"problem: {line}", err=True)
+                click.echo(f"problem: {visible(line)}", err=True)
             raise UserError(f"{store.display_name}: {len(found)} problem(s) found")
         click.echo(f"healthy: {store.display_name}")
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
+from kpotui.text import visible
 
 
 @click.command("undo")
@@ -26,5 +27,5 @@ def undo_command(app: AppContext, yes: bool) -> None:
         if not yes:
             if not sys.stdin.isatty():
                 raise UserError(f"would undo {plan.description}; pass --yes to confirm")
-            click.confirm(f"Undo {plan.description}?", abort=True, err=True)
-        click.echo(f"undone: {undo_last(store, expected=plan)}")
+            click.confirm(f"Undo {visible(plan.description)}?", abort=True, err=True)
+        click.echo(f"undone: {visible(undo_last(store, expected=plan))}")

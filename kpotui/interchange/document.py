@@ -6,7 +6,10 @@ are read as :class:`~decimal.Decimal` so that ``12.10`` stays exactly ``12.10`` 
 JSON ``NaN`` becomes a Decimal NaN that the field's validation refuses, with its path).
 
 Writing is canonical: fields in the order of :mod:`kpotui.services.fields`, fields not
-given left out, one record after another so a large export never sits in memory.
+given left out, one record after another so a large export never sits in memory. No
+control character is written raw (the encoders escape C0 controls; DEL, C1 controls and
+bidirectional or invisible characters are written as ``\\uXXXX``): the data is the same,
+and a document shown on a terminal cannot drive it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import tomli_w
 from kpotui.interchange.problems import Location, Problems, Row
 from kpotui.services.fields import BY_PLURAL, KindSpec
 from kpotui.services.records import Record, json_safe
+from kpotui.text import json_visible
 
 FORMAT = "kpotui/1"
 TOP_LEVEL = ("format", "reference_date", *BY_PLURAL)
@@ -213,7 +217,8 @@ def write_toml(
             # Multi-line strings read back "\r\n" as "\n": keep such text on one line.
             multiline = not any(isinstance(v, str) and "\r" in v for v in values.values())
             out.write("\n")
-            out.write(tomli_w.dumps({spec.plural: [values]}, multiline_strings=multiline))
+            text = tomli_w.dumps({spec.plural: [values]}, multiline_strings=multiline)
+            out.write(json_visible(text))
 
 
 def write_json(
@@ -222,7 +227,8 @@ def write_json(
     *,
     reference_date: date | None = None,
 ) -> None:
-    """A JSON document, indented by two, non-ASCII characters kept as they are."""
+    """A JSON document, indented by two, non-ASCII characters kept as they are (but for
+    those :func:`~kpotui.text.json_visible` escapes)."""
     out.write(f'{{\n  "format": {json.dumps(FORMAT)}')
     if reference_date is not None:
         out.write(f',\n  "reference_date": "{reference_date.isoformat()}"')
@@ -234,7 +240,7 @@ def write_json(
             text = json.dumps(
                 document_values(spec, record, native_dates=False), ensure_ascii=False, indent=2
             )
-            out.write("\n".join("    " + line for line in text.split("\n")))
+            out.write("\n".join("    " + line for line in json_visible(text).split("\n")))
         if opened:
             out.write("\n  ]")
     out.write("\n}\n")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpotui.text import visible
+
 MAX_SHOWN = 100
 """Problems printed in full; the rest are counted."""
 
@@ -38,7 +40,8 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.at.describe(self.field)}: {self.message}"
+        """One line, whatever the file name or a quoted value holds (see :mod:`kpotui.text`)."""
+        return visible(f"{self.at.describe(self.field)}: {self.message}")
 
 
 @dataclass

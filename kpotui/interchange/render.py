@@ -1,7 +1,9 @@
 """Rendering reports and record lists: plain aligned text, Markdown and JSON.
 
 Terminal rendering (Rich tables) is the CLI's; the plain forms here are for pipes, files
-and scripts, and never depend on the terminal's width.
+and scripts, and never depend on the terminal's width. Every cell and title is shown
+through :func:`kpotui.text.visible`: a control character in the data is written as an
+escape, never raw.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import Record, json_safe
+from kpotui.text import json_visible, visible
 
 
 @dataclass
@@ -31,11 +34,12 @@ class Report:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.data, ensure_ascii=False, indent=2) + "\n"
+    return json_visible(json.dumps(report.data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def aligned_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
     """A plain-text table: columns padded to their widest cell, a rule under the header."""
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
     lines = []
     for row in [columns, *rows]:
@@ -48,24 +52,24 @@ def aligned_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_text(report: Report) -> str:
     """Plain aligned columns, for pipes and files."""
-    lines = [report.title, ""]
+    lines = [visible(report.title), ""]
     for section in report.sections:
         if section.title:
-            lines += [section.title, ""]
+            lines += [visible(section.title), ""]
         lines += aligned_lines(section.columns, section.rows) if section.rows else ["(none)"]
         lines.append("")
     return "\n".join(lines)
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return visible(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {visible(report.title)}", ""]
     for section in report.sections:
         if section.title:
-            lines += [f"## {section.title}", ""]
+            lines += [f"## {visible(section.title)}", ""]
         if not section.rows:
             lines += ["(none)", ""]
             continue

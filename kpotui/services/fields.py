@@ -43,6 +43,14 @@ class FieldSpec:
     minimum: int | None = None
     maximum: int | None = None
     help: str = ""
+    markdown: bool = False
+    """A LONG_TEXT field whose text is Markdown (the app offers a preview)."""
+
+    @property
+    def multiline(self) -> bool:
+        """Line breaks and tabs allowed; every other field is one line (see
+        :mod:`kpotui.text`)."""
+        return self.type is FieldType.LONG_TEXT
 
     @property
     def column(self) -> str:
@@ -194,7 +202,7 @@ NOTE = KindSpec(
     search=("title",),
     fields=(
         FieldSpec("title", T.TEXT, required=True),
-        FieldSpec("body", T.LONG_TEXT, required=True, help="Markdown"),
+        FieldSpec("body", T.LONG_TEXT, required=True, help="Markdown", markdown=True),
         FieldSpec("kind", T.ENUM, choices=m.NoteKind, default="reference"),
         FieldSpec("contract", T.REF, ref="contract"),
         FieldSpec("task", T.REF, ref="task"),

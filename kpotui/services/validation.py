@@ -20,6 +20,7 @@ from typing import Any
 
 from kpotui.services.errors import ValidationError
 from kpotui.services.fields import MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec
+from kpotui.text import escape, first_unsafe, what
 
 MAX_TEXT = 500
 """Longest single-line text field, in characters."""
@@ -50,6 +51,40 @@ def _text(value: Any, limit: int) -> str:
     if len(value) > limit:
         raise ValueError(f"too long ({len(value):,} characters, at most {limit:,})")
     return value
+
+
+def _one_line(value: Any) -> str:
+    """Text for a one-line field: trimmed, and only printable characters (see
+    :mod:`kpotui.text`)."""
+    text = _text(value, MAX_TEXT)
+    stripped = text.strip()
+    index = first_unsafe(stripped)
+    if index is not None:
+        char = stripped[index]
+        position = len(text) - len(text.lstrip()) + index + 1
+        raise ValueError(
+            f"contains {what(char)} ({escape(char)} at position {position}); "
+            "one-line fields take printable text only"
+        )
+    return stripped
+
+
+def _multi_line(value: Any) -> str:
+    """Text for a multi-line field: line breaks as LF (CRLF and a lone CR become LF), and
+    no control character but line feed and tab."""
+    text = _text(value, MAX_LONG_TEXT)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    index = first_unsafe(text, multiline=True)
+    if index is not None:
+        char = text[index]
+        line = text.count("\n", 0, index) + 1
+        column = index - text.rfind("\n", 0, index)
+        raise ValueError(
+            f"contains {what(char)} ({escape(char)} on line {line} at position {column}); "
+            "multi-line fields take printable text, line breaks and tabs only"
+        )
+    return text
 
 
 def _date(value: Any) -> date:
@@ -151,7 +186,7 @@ def _list(value: Any, spec: FieldSpec) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise ValueError(f"list items must be text, got {type(item).__name__}")
-        text = _text(item, MAX_TEXT).strip()
+        text = _one_line(item)
         if not text:
             continue
         if ";" in text:
@@ -173,11 +208,11 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
         return None
     match spec.type:
         case FieldType.TEXT | FieldType.REF:
-            result: Any = _text(value, MAX_TEXT).strip()
+            result: Any = _one_line(value)
         case FieldType.LONG_TEXT:
-            result = _text(value, MAX_LONG_TEXT)
+            result = _multi_line(value)
         case FieldType.EMAIL:
-            result = _text(value, MAX_TEXT).strip()
+            result = _one_line(value)
             if not re.fullmatch(r"[^@\s]+@[^@\s]+", result):
                 raise ValueError(f"not an e-mail address: {result[:60]!r}")
         case FieldType.CURRENCY:

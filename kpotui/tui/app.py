@@ -15,11 +15,12 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.notifications import Notification, Notify
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.worker import Worker
 
+from kpotui.text import visible, visible_lines
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
@@ -128,6 +129,25 @@ class KpoApp(App[None]):
             )
         if self._start_keymap:
             self.set_keymap(self._start_keymap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text, whatever ``markup`` says: a name or a value
+        quoted in it is never read as markup, and its control characters show as escapes."""
+        super().notify(
+            visible_lines(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _warn(self, message: str) -> None:
         """A warning about the database, e.g. a file others can read (from any thread)."""
@@ -288,5 +308,5 @@ def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
         return 1
     app.run()
     if app.session.open_error is not None:
-        print(f"kpotui: {app.session.open_error}", file=sys.stderr)
+        print(f"kpotui: {visible(str(app.session.open_error))}", file=sys.stderr)
     return app.return_code or 0

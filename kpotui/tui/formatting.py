@@ -1,4 +1,9 @@
-"""How values look on screen: ISO dates, money with separators and currency, short counts."""
+"""How values look on screen: ISO dates, money with separators and currency, short counts.
+
+Text from the database reaches widgets through :func:`shown` (Textual) or :func:`rich_text`
+(Rich tables): never read as markup, control characters written as escapes
+(:func:`kpotui.text.visible`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+
+from kpotui.text import visible
 
 NONE = "—"
 """Shown for a value that is not set, where a blank would be ambiguous."""
@@ -81,6 +91,16 @@ def one_line(text: str | None, limit: int = 200) -> str:
     """The text on one line, cut at ``limit`` characters."""
     flat = " ".join((text or "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def shown(text: str, *, multiline: bool = False) -> Content:
+    """``text`` for a Textual widget: plain (``[`` is not markup), every control visible."""
+    return Content(visible(text, multiline=multiline))
+
+
+def rich_text(text: str, *, multiline: bool = False, style: str = "") -> Text:
+    """``text`` for a cell of a Rich table: plain, every control visible."""
+    return Text(visible(text, multiline=multiline), style=style)
 
 
 def value_text(value: Any) -> str:

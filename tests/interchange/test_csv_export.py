@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from kpotui.interchange import csv_codec
 from kpotui.services import records
@@ -112,11 +113,22 @@ def test_hours_stored_as_float_or_integer_are_written_as_floats() -> None:
         assert written.getvalue().splitlines()[1].split(",")[6] == cell
 
 
-def test_a_lone_carriage_return_survives_the_round_trip(db_url: str, tmp_path: Path) -> None:
-    """csv.writer leaves such a cell bare, and every reader ends the row there."""
+def test_a_stored_lone_carriage_return_is_exported_exactly(db_url: str, tmp_path: Path) -> None:
+    """Import turns a lone CR into LF; one stored already (older data) is exported as it
+    is. csv.writer leaves such a cell bare, and every reader ends the row there."""
     source = tmp_path / "providers.csv"
     source.write_bytes(b'name,notes\nP1,"line one\rline two"\nP2,plain\n')
     assert kpotui(db_url, "import", str(source)).exit_code == 0
+    store = open_store(db_url)
+    try:
+        imported = records.find(store, "provider", {"name": "P1"})
+        assert imported is not None and imported["notes"] == "line one\nline two"
+        with store.write() as conn:
+            conn.execute(
+                text("UPDATE provider SET notes = :notes"), {"notes": "line one\rline two"}
+            )
+    finally:
+        store.close()
     out = tmp_path / "out"
     assert kpotui(db_url, "export", "--format", "csv", "-o", str(out)).exit_code == 0
     exported = (out / "providers.csv").read_bytes()
@@ -125,5 +137,5 @@ def test_a_lone_carriage_return_survives_the_round_trip(db_url: str, tmp_path: P
         rows = list(csv.DictReader(handle))
     assert [(row["name"], row["notes"]) for row in rows] == [
         ("P1", "line one\rline two"),
-        ("P2", "plain"),
+        ("P2", "line one\rline two"),
     ]

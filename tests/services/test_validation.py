@@ -239,3 +239,67 @@ def test_large_amounts_fit_on_every_backend(store: Store) -> None:
     stored = records.get(store, "contract", created["id"])
     assert stored["value"] == Decimal("9999999999999.99")
     assert stored["in_house_estimate"] == Decimal("21474836.48")
+
+
+ONE_LINE_REFUSED = {
+    "\x1b": ("a control character", "\\x1b"),
+    "\x9b": ("a control character", "\\x9b"),
+    "\x7f": ("a control character", "\\x7f"),
+    "\t": ("a control character", "\\t"),
+    "\n": ("a control character", "\\n"),
+    "\u202e": ("a bidirectional override", "\\u202e"),
+    "\u2066": ("a bidirectional override", "\\u2066"),
+    "\u200b": ("an invisible character", "\\u200b"),
+    "\ufeff": ("an invisible character", "\\ufeff"),
+    "\u2028": ("a line separator", "\\u2028"),
+}
+
+
+@pytest.mark.parametrize("char", list(ONE_LINE_REFUSED))
+def test_one_line_fields_refuse_control_bidi_and_invisible_characters(
+    store: Store, char: str
+) -> None:
+    what, shown = ONE_LINE_REFUSED[char]
+    value = f"  Evil{char}Corp "  # the position counts from the value as given
+    for kind, fields in (("provider", {"country": value}), ("task", {"owner": value})):
+        with pytest.raises(ValidationError) as caught:
+            writes.create(store, kind, {"name": "A"} | fields)
+        assert caught.value.errors[next(iter(fields))] == (
+            f"contains {what} ({shown} at position 7); one-line fields take printable text only"
+        )
+    errors = refused(lambda: make.provider(store, "A", certifications=[f"ISO{char}1"]))
+    assert "one-line fields take printable text only" in errors["certifications"]
+    errors = refused(lambda: make.provider(store, "A", contact_email=f"a{char}@b.example"))
+    assert "one-line fields take printable text only" in errors["contact_email"]
+
+
+def test_one_line_fields_keep_joiners_and_marks(store: Store) -> None:
+    for name in (
+        "Team 👩\u200d💻",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        "שלום\u200f Ltd",
+        "Acme",
+    ):
+        assert make.provider(store, name)["name"] == name
+    assert make.provider(store, "Trailing\n")["name"] == "Trailing"
+
+
+def test_multi_line_fields_keep_line_feeds_and_tabs_and_store_crs_as_lf(store: Store) -> None:
+    created = make.provider(store, notes="a\r\nb\rc\n\td\u202e")
+    assert created["notes"] == "a\nb\nc\n\td\u202e"
+    errors = refused(lambda: make.provider(store, "B", notes="one\r\ntwo \x1b]0;x\x07"))
+    assert errors["notes"] == (
+        "contains a control character (\\x1b on line 2 at position 5); "
+        "multi-line fields take printable text, line breaks and tabs only"
+    )
+
+
+def test_a_field_is_multiline_exactly_when_it_is_long_text() -> None:
+    from kpotui.services.fields import KINDS, FieldType
+
+    for spec in KINDS.values():
+        for f in spec.fields:
+            assert f.multiline == (f.type is FieldType.LONG_TEXT), (spec.name, f.name)
+    assert [(s.name, f.name) for s in KINDS.values() for f in s.fields if f.markdown] == [
+        ("note", "body")
+    ]

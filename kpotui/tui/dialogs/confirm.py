@@ -8,8 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from kpotui.text import visible_lines
+from kpotui.tui import formatting as fmt
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -28,8 +32,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.question, classes="dialog-text")
+            yield Static(fmt.shown(self.title_text), classes="dialog-title")
+            yield Static(Content(visible_lines(self.question)), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")

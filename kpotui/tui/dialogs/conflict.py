@@ -58,7 +58,11 @@ class ConflictDialog(ModalScreen[str | None]):
             spec = self.spec.field(name)
             theirs = editable_text(spec, self.theirs.get(name))
             mine = value if isinstance(value, str) else fmt.value_text(value)
-            table.add_row(fmt.label(name), fmt.one_line(mine, 80), fmt.one_line(theirs, 80))
+            table.add_row(
+                fmt.label(name),
+                fmt.rich_text(fmt.one_line(mine, 80)),
+                fmt.rich_text(fmt.one_line(theirs, 80)),
+            )
         return table
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from kpotui.services.clock import today
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
 from kpotui.services.marking import SCORED, mark_changes
+from kpotui.tui import formatting as fmt
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.session import session_of
 
@@ -75,7 +76,7 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         key = records.key_text(kind_spec("deliverable"), self.record)
         with Vertical(classes="dialog mark"):
-            yield Static(f"Mark {key}", classes="dialog-title")
+            yield Static(fmt.shown(f"Mark {key}"), classes="dialog-title")
             yield KeyChoices(id="mark-status", classes="key-choices")
             with Horizontal(classes="field-line"):
                 yield Label("Date", classes="field-label")

@@ -22,6 +22,7 @@ from kpotui.services import records, writes
 from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
 from kpotui.services.records import Record
+from kpotui.tui import formatting as fmt
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.feedback import report_worker_failure
@@ -56,7 +57,7 @@ class RecordForm(ModalScreen[Record | None]):
             f.name: self.prefill.get(f.name, f.default) for f in self.spec.fields
         }
         with Vertical(classes="dialog form"):
-            yield Static(self._title(), classes="dialog-title")
+            yield Static(fmt.shown(self._title()), classes="dialog-title")
             fields = VerticalScroll(classes="form-fields")
             fields.can_focus = False  # tab goes from field to field; the view follows
             with fields:
@@ -95,7 +96,7 @@ class RecordForm(ModalScreen[Record | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "preview":
-            return any(row.spec.help == "Markdown" for row in self.query(FieldRow))
+            return any(row.spec.markdown for row in self.query(FieldRow))
         return True
 
     def action_preview(self) -> None:

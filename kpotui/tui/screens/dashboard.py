@@ -324,7 +324,9 @@ class DashboardScreen(KpoScreen):
             for s in sorted(by_country, key=lambda s: -s.share)[:COUNTRIES]
         )
         self.query_one("#panel-spend .panel-summary", Static).update(
-            f"Share of each currency's spend, by provider; by country: {countries or fmt.NONE}"
+            fmt.shown(
+                f"Share of each currency's spend, by provider; by country: {countries or fmt.NONE}"
+            )
         )
 
     def _title(self, panel_id: str, title: str) -> None:

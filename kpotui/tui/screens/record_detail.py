@@ -13,6 +13,7 @@ from datetime import UTC
 from typing import Any, ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +25,7 @@ from kpotui.services.clock import today
 from kpotui.services.errors import NotFoundError
 from kpotui.services.fields import FieldType, KindSpec, kind_spec, referencing
 from kpotui.services.records import Record
+from kpotui.text import visible
 from kpotui.tui import formatting as fmt
 from kpotui.tui.columns import drawn_from
 from kpotui.tui.facts import Lines, fact_lines
@@ -124,14 +126,14 @@ class RecordDetailScreen(EditingScreen):
         self.record, self.record_id = record, record["id"]
         key = records.key_text(self.spec, record)
         self.query_one(".detail-title", Static).update(
-            f"{nouns(self.spec.name)[0].capitalize()} {key}{self.subtitle(record)}"
+            fmt.shown(f"{nouns(self.spec.name)[0].capitalize()} {key}{self.subtitle(record)}")
         )
-        gap = [("", "")] if facts else []
+        gap = [("", Text())] if facts else []
         self.query_one("#overview", Static).update(
-            self.overview(facts + gap + self.field_rows(record))
+            self.overview(self.fact_rows(facts) + gap + self.field_rows(record))
         )
         if self.spec.name == "note":
-            self.query_one("#note-body", Markdown).update(record["body"])
+            self.query_one("#note-body", Markdown).update(visible(record["body"], multiline=True))
         self.query_one("#history", Static).update(history_table(self.spec, history))
         for related in related_tabs(self.spec.name):
             self._show_related(related, record)
@@ -142,7 +144,7 @@ class RecordDetailScreen(EditingScreen):
         return f" · {title}" if title else ""
 
     @staticmethod
-    def overview(rows: list[tuple[str, str]]) -> Table:
+    def overview(rows: list[tuple[str, Text]]) -> Table:
         """Label and value, one line each (long values wrap)."""
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
@@ -151,7 +153,12 @@ class RecordDetailScreen(EditingScreen):
             table.add_row(name, text)
         return table
 
-    def field_rows(self, record: Record) -> list[tuple[str, str]]:
+    @staticmethod
+    def fact_rows(facts: Lines) -> list[tuple[str, Text]]:
+        """What the fields imply, as overview rows (a fact may name a provider)."""
+        return [(label, fmt.rich_text(text)) for label, text in facts]
+
+    def field_rows(self, record: Record) -> list[tuple[str, Text]]:
         """Every field but a note's body (rendered below), money with its currency."""
         rows = []
         for field in self.spec.fields:
@@ -161,8 +168,10 @@ class RecordDetailScreen(EditingScreen):
             text = fmt.value_text(value)
             if field.type is FieldType.MONEY and value is not None and "currency" in record:
                 text = fmt.money(value, record["currency"])
-            rows.append((fmt.label(field.name), text or fmt.NONE))
-        rows.append(("Version", f"{record['version']}"))
+            rows.append(
+                (fmt.label(field.name), fmt.rich_text(text or fmt.NONE, multiline=field.multiline))
+            )
+        rows.append(("Version", Text(f"{record['version']}")))
         return rows
 
     def _show_related(self, related: Related, record: Record) -> None:
@@ -281,7 +290,7 @@ def history_table(spec: KindSpec, events: list[dict[str, Any]]) -> Table:
         when = (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).strftime(
             "%Y-%m-%d %H:%M"
         )
-        table.add_row(when, event["actor"], describe_changes(event))
+        table.add_row(when, fmt.rich_text(event["actor"]), fmt.rich_text(describe_changes(event)))
     if not events:
         table.add_row("", "", "no recorded changes")
     return table

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Markdown, Select, Static, Te
 from kpotui.services import listing
 from kpotui.services.fields import FieldSpec, FieldType, kind_spec
 from kpotui.services.validation import clean_value
+from kpotui.text import visible
 from kpotui.tui import formatting as fmt
 from kpotui.tui.session import Session
 
@@ -47,14 +48,16 @@ class RefSuggester(Suggester):
 
 
 def editable_text(spec: FieldSpec, value: Any) -> str:
-    """A clean value as the text an editor starts with."""
+    """A clean value as the text an editor starts with. A control character stored by an
+    older version or another tool shows as its escape (``\\x1b``): saving the field then
+    stores that printable text instead."""
     if value is None:
         return ""
     if spec.type is FieldType.LIST:
-        return "; ".join(value)
+        return visible("; ".join(value))
     if spec.type is FieldType.FLOAT:
         return f"{value:g}"
-    return fmt.value_text(value)
+    return visible(fmt.value_text(value), multiline=spec.multiline)
 
 
 class FieldRow(Vertical):
@@ -77,9 +80,9 @@ class FieldRow(Vertical):
             return Select(options, value=start, allow_blank=blank, compact=True, id=ident)
         if spec.type is FieldType.BOOL:
             return Checkbox("", bool(value), compact=True, id=ident)
-        if spec.type is FieldType.LONG_TEXT:
+        if spec.multiline:
             area = TextArea(editable_text(spec, value), soft_wrap=True, compact=True, id=ident)
-            area.add_class("markdown" if spec.help == "Markdown" else "long-text")
+            area.add_class("markdown" if spec.markdown else "long-text")
             return area
         suggester = RefSuggester(self.session, spec.ref) if spec.ref else None
         hint = TEXT_HINTS.get(spec.type, "")
@@ -96,7 +99,7 @@ class FieldRow(Vertical):
         with Horizontal(classes="field-line"):
             yield Label(fmt.label(self.spec.name) + marker, classes="field-label")
             yield self.editor
-        if self.spec.help == "Markdown":
+        if self.spec.markdown:
             yield Markdown(classes="preview")
         yield Static(self._help(), classes="field-message")
 
@@ -144,7 +147,7 @@ class FieldRow(Vertical):
         """Show what is wrong (None: show the help again)."""
         self.error = message
         line = self.query_one(".field-message", Static)
-        line.update(message or self._help())
+        line.update(fmt.shown(message or self._help()))  # a message may quote the value
         line.display = bool(message or self._help())
         self.set_class(message is not None, "-invalid")
 

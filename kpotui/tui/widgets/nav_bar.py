@@ -7,6 +7,7 @@ from typing import Protocol, cast
 from textual.content import Content
 from textual.widgets import Static
 
+from kpotui.text import visible
 from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.session import session_of
 
@@ -30,7 +31,7 @@ class NavBar(Static):
         current = self.app.current_mode
         keys = cast(HasScreenKeys, self.app).screen_keys
         session = session_of(self)
-        right = session.label + (" · read-only" if session.read_only else "")
+        right = visible(session.label) + (" · read-only" if session.read_only else "")
         full = "  ".join(f"{keys.get(s.mode, '')} {s.label}" for s in MAIN_SCREENS)
         wide = len(full) + len(right) + 10 <= self.size.width
         parts = []

@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from kpotui.text import visible
+
 ColumnSpec = tuple[str, int, bool]
 """Label, width (0: a share of what the others leave), right-aligned."""
 
@@ -19,9 +21,13 @@ SCROLLBAR = 1
 
 
 def cell(text: str, right: bool = False, style: str = "") -> Text:
-    """One cell's text: no wrapping, numbers right-aligned."""
+    """One cell's text: no wrapping, numbers right-aligned, control characters visible."""
     return Text(
-        text, style=style, justify="right" if right else "left", no_wrap=True, overflow="ellipsis"
+        visible(text),
+        style=style,
+        justify="right" if right else "left",
+        no_wrap=True,
+        overflow="ellipsis",
     )
 
 

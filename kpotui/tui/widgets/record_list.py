@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from kpotui.services.fields import kind_spec
 from kpotui.services.listing import DEFAULT_SORT, ListFilter
+from kpotui.tui import formatting as fmt
 from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.virtual_table import Query, Row, VirtualTable
 
@@ -161,4 +162,4 @@ class RecordList(Vertical):
         column = next((c for c in self.source.columns if c.key == query.sort), None)
         if column is not None:
             parts.append(f"sorted by {column.label} {'▼' if query.descending else '▲'}")
-        self.query_one(".list-status", Static).update(" · ".join(parts))
+        self.query_one(".list-status", Static).update(fmt.shown(" · ".join(parts)))

@@ -40,6 +40,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
+from kpotui.text import visible
+
 Cursor = tuple[Any, ...]
 """An opaque keyset position: the sort value(s) of a row followed by its id."""
 
@@ -178,8 +180,8 @@ class _Page:
 
 
 def _fit(text: str, width: int, align: Literal["left", "right"]) -> str:
-    """Cut or pad ``text`` to exactly ``width`` cells."""
-    text = text.replace("\n", " ")
+    """Cut or pad ``text`` to exactly ``width`` cells, its control characters visible."""
+    text = visible(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 0 else ""
