@@ -157,9 +157,17 @@ def _find_id(conn: Connection, spec: KindSpec, key: Mapping[str, Any]) -> int | 
 
 
 def find(store: Store, kind: str, key: Mapping[str, Any]) -> Record | None:
-    """The record with natural key ``key`` (raw values are cleaned first), or None."""
+    """The record with natural key ``key``, or None. Names (text and references) are
+    looked up as given, so a record stored before the character rules (a name holding a
+    control character) is still found; other values are cleaned first."""
     spec = kind_spec(kind)
-    cleaned = clean(spec, {name: key[name] for name in spec.key}, partial=True)
+    names = {
+        name
+        for name in spec.key
+        if spec.field(name).type in (FieldType.TEXT, FieldType.REF) and isinstance(key[name], str)
+    }
+    cleaned = clean(spec, {n: key[n] for n in spec.key if n not in names}, partial=True)
+    cleaned |= {name: key[name].strip() for name in names}
     with store.read() as conn:
         record_id = _find_id(conn, spec, cleaned)
         return _get(conn, spec, record_id) if record_id is not None else None

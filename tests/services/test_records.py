@@ -169,3 +169,13 @@ def test_a_record_that_gets_a_deleted_records_id_starts_its_own_history(store: S
 
     events = history.record_history(store, "contract", second["id"])
     assert [(e["action"], e["key"]) for e in events] == [("create", "ENG-2")]
+
+
+def test_a_record_stored_before_the_character_rules_is_found_by_its_name(store: Store) -> None:
+    from sqlalchemy import text
+
+    make.provider(store, "Evil Corp")
+    with store.write() as conn:  # as older data, or another tool, may have stored it
+        conn.execute(text("UPDATE provider SET name = :name"), {"name": "Evil\x1b[2JCorp"})
+    found = records.find(store, "provider", {"name": " Evil\x1b[2JCorp "})
+    assert found is not None and found["name"] == "Evil\x1b[2JCorp"
