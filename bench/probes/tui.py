@@ -150,7 +150,7 @@ class Session:
         table = pilot.app.screen.query_one(VirtualTable)
         from kpotui.services import listing  # as late as the app imports it: SQLAlchemy
 
-        everything = listing.count(pilot.app.session.store(), "deliverable")  # type: ignore[attr-defined]
+        everything = listing.count(pilot.app.database.store(), "deliverable")  # type: ignore[attr-defined]
         await until(lambda: quiet(table) and table.row_count == everything)
         return cls(pilot, frames, table)
 

@@ -29,7 +29,7 @@ from kpotui.text import visible, visible_lines
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kpotui.interchange.render import Report
+    from kpotui.reports.render import Report
 
 
 @click.command("import")
@@ -74,8 +74,8 @@ def import_command(
     """
     from kpotui.cli.progress import ImportProgress, interactive
     from kpotui.interchange.importer import import_sources
+    from kpotui.interchange.inputs import CsvSource, close_all, open_sources
     from kpotui.interchange.problems import InputError, Problems
-    from kpotui.interchange.sources import CsvSource, close_all, open_sources
 
     problems = Problems()
     stdin = sys.stdin.buffer
@@ -223,8 +223,8 @@ def list_command(
     The main date of --due-before/--due-after: a deliverable's due_date, a contract's
     end_date, a decision's date, a note's review_by, a provider's certification_expiry.
     """
+    from kpotui.cli.selection import build_filter, check_sort, matching
     from kpotui.interchange import csv_codec, document
-    from kpotui.interchange.selection import build_filter, check_sort, matching
     from kpotui.services.fields import kind_spec
 
     spec = kind_spec(kind)
@@ -263,7 +263,7 @@ def list_command(
 
 
 def _print_table(spec: Any, records: Any) -> None:
-    from kpotui.interchange.render import Section, aligned_lines, record_table
+    from kpotui.reports.render import Section, aligned_lines, record_table
 
     columns, rows = record_table(spec, records)
     if not sys.stdout.isatty():
@@ -301,7 +301,7 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
 def report_command(app: AppContext, name: str, fmt: str, today: datetime | None) -> None:
     """Print a report: summary, overdue (and due soon), risk, costs, providers
     (reliability) or decisions (taken by providers this quarter)."""
-    from kpotui.interchange import render, reports
+    from kpotui.reports import catalogue, render
     from kpotui.services.clock import today as clock_today
 
     try:
@@ -309,7 +309,7 @@ def report_command(app: AppContext, name: str, fmt: str, today: datetime | None)
     except ValueError:
         raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
     with opened_store(app, create=False) as store:
-        report: Report = reports.build(store, name, as_of)
+        report: Report = catalogue.build(store, name, as_of)
     if fmt == "json":
         click.echo(render.render_json(report), nl=False)
     elif fmt == "md":

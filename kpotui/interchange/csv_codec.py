@@ -240,7 +240,7 @@ def read_csv(text: TextIO, spec: KindSpec, file: str, problems: Problems) -> Ite
     """The rows of a CSV file of ``spec`` records; problems are added to ``problems``.
 
     ``text`` must be opened with ``newline=""`` and ``errors="surrogateescape"`` (see
-    :class:`kpotui.interchange.sources.CsvSource`), so that bad bytes are reported with
+    :class:`kpotui.interchange.inputs.CsvSource`), so that bad bytes are reported with
     their line instead of stopping the read.
     """
     csv.field_size_limit(CELL_LIMIT)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from kpotui.interchange.inputs import Source
 from kpotui.interchange.problems import InputError, Location, Problems, Row
-from kpotui.interchange.sources import Source
 from kpotui.services import writes
 from kpotui.services.fields import KINDS
 from kpotui.services.writes import Item, KindCounts

@@ -21,11 +21,11 @@ from textual.signal import Signal
 from textual.worker import Worker
 
 from kpotui.text import visible, visible_lines
+from kpotui.tui.database import AppDatabase
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
-from kpotui.tui.session import Session
 
 WAITING = "waiting for another writer…"
 WAIT_SHOWN_FOR = 60.0
@@ -59,7 +59,7 @@ def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
 
 
 class KpoApp(App[None]):
-    """kpotui's full-screen app over one :class:`Session`."""
+    """kpotui's full-screen app over one :class:`AppDatabase`."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "kpotui"
@@ -102,12 +102,16 @@ class KpoApp(App[None]):
     turn in the focused field's queue behind the keys already handed to that field."""
 
     def __init__(
-        self, session: Session, *, theme: str | None = None, keymap: Mapping[str, str] | None = None
+        self,
+        database: AppDatabase,
+        *,
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
-        self.session = session
-        session.on_warning = self._warn
-        session.on_wait = self._writer_waits
+        self.database = database
+        database.on_warning = self._warn
+        database.on_wait = self._writer_waits
         self._wait_notices: list[Notification] = []
         self._start_theme = theme
         self._start_keymap = dict(keymap or {})
@@ -171,7 +175,7 @@ class KpoApp(App[None]):
         report_worker_failure(self, event)
 
     def on_unmount(self) -> None:
-        self.session.close()
+        self.database.close()
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme chosen from the command palette in the config file."""
@@ -294,7 +298,7 @@ def build_app(db: str | None, *, read_only: bool, demo: bool) -> KpoApp:
         raise config.ConfigError(f"{config.config_file()}: {exc}") from None
     if demo and db is None:
         db = str(paths.demo_db_path())
-    return KpoApp(Session(db, read_only=read_only), theme=settings.theme, keymap=settings.keys)
+    return KpoApp(AppDatabase(db, read_only=read_only), theme=settings.theme, keymap=settings.keys)
 
 
 def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
@@ -307,6 +311,6 @@ def run_app(db: str | None, *, read_only: bool, demo: bool) -> int:
         print(f"kpotui: config: {exc}", file=sys.stderr)
         return 1
     app.run()
-    if app.session.open_error is not None:
-        print(f"kpotui: {visible(str(app.session.open_error))}", file=sys.stderr)
+    if app.database.open_error is not None:
+        print(f"kpotui: {visible(str(app.database.open_error))}", file=sys.stderr)
     return app.return_code or 0

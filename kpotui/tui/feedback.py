@@ -8,7 +8,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from kpotui.services.errors import ServiceError
-from kpotui.tui.session import READ_ONLY_REASON, CannotOpen
+from kpotui.tui.database import READ_ONLY_REASON, CannotOpen
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
 
+from kpotui.tui.database import READ_ONLY_REASON, database_of
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.messages import RecordsChanged, announce
-from kpotui.tui.session import READ_ONLY_REASON, session_of
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -26,7 +26,7 @@ def start_undo(app: App[Any]) -> None:
     """Find what would be undone (in a worker), then ask before undoing it."""
     if isinstance(app.screen, ModalScreen):
         return  # a dialog is open: it has the keyboard
-    if session_of(app).read_only:
+    if database_of(app).read_only:
         app.notify(READ_ONLY_REASON, title="Read-only", severity="warning")
         return
     app.run_worker(
@@ -37,7 +37,7 @@ def start_undo(app: App[Any]) -> None:
 def _preview(app: App[Any]) -> None:
     from kpotui.services.undo import preview_undo
 
-    plan = preview_undo(session_of(app).store())
+    plan = preview_undo(database_of(app).store())
     app.call_from_thread(_confirm, app, plan)
 
 
@@ -60,6 +60,6 @@ def _confirm(app: App[Any], plan: UndoPlan) -> None:
 def _undo(app: App[Any], plan: UndoPlan) -> None:
     from kpotui.services.undo import undo_last
 
-    description = undo_last(session_of(app).store(), expected=plan)
+    description = undo_last(database_of(app).store(), expected=plan)
     announce(app, RecordsChanged())  # which kinds the undo touched is not told: any
     app.call_from_thread(app.notify, f"Undone: {description}", title="Undo")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpotui.interchange import sources
+from kpotui.interchange import inputs as sources
 from tests.interchange.conftest import FILES, SAMPLE_TOML, export, kpotui
 
 # (file in tests/interchange/files, --kind, every problem line expected on stderr)

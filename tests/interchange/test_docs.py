@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kpotui.cli import options
-from kpotui.interchange import reports
+from kpotui.reports import catalogue as reports
 from kpotui.services.fields import KINDS, FieldType, KindSpec
 from tests.interchange.conftest import ROOT
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from kpotui.interchange import importer
-from kpotui.interchange.sources import CsvSource
+from kpotui.interchange.inputs import CsvSource
 from kpotui.services import history, records, undo, writes
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store, open_store, tuning

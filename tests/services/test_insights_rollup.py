@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, create_engine, func, select
 
 from kpotui import models as m
 from kpotui.interchange import importer
-from kpotui.interchange.sources import CsvSource
+from kpotui.interchange.inputs import CsvSource
 from kpotui.models import utcnow
 from kpotui.services import insights, records, undo, writes
 from kpotui.services.bulk_insert import insert_many

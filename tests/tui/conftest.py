@@ -18,7 +18,7 @@ from textual.worker import WorkerState
 
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
-from kpotui.tui.session import Session
+from kpotui.tui.database import AppDatabase
 from tests.tui.large_firm import add_archive
 from tests.tui.sample_firm import REFERENCE_DATE, load_sample_firm
 
@@ -87,7 +87,7 @@ def make_app(firm_db: Path) -> Callable[..., KpoApp]:
     """Builds the app on the test's copy of the sample firm."""
 
     def make(*, read_only: bool = False, db: Path | None = None) -> KpoApp:
-        return KpoApp(Session(str(db or firm_db), read_only=read_only))
+        return KpoApp(AppDatabase(str(db or firm_db), read_only=read_only))
 
     return make
 

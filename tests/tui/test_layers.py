@@ -23,7 +23,17 @@ FORBIDDEN_IN_TUI = ("sqlalchemy", "sqlmodel", "kpotui.models", "kpotui.store.")
 """The TUI may open a store (``kpotui.store.open_store``) and call services, nothing lower."""
 DATABASE_CALLS = {"read", "write", "execute", "connect", "begin", "begin_nested"}
 """Method calls that mean a connection or transaction is being handled."""
-NO_TEXTUAL = ("models.py", "store", "services", "interchange", "cli")
+NO_TEXTUAL = (
+    "models.py",
+    "store",
+    "services",
+    "interchange",
+    "reports",
+    "cli",
+    "text.py",
+    "files.py",
+    "target.py",
+)
 
 
 def modules(*parts: str) -> Iterator[Path]:

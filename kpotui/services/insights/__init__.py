@@ -12,12 +12,6 @@ from kpotui.services.insights.activities import (
     retention,
     sourcing_matrix,
 )
-from kpotui.services.insights.common import (
-    LIVE_CONTRACT,
-    OPEN_DELIVERABLE,
-    OUTSOURCED,
-    SPENDING_CONTRACT,
-)
 from kpotui.services.insights.deadlines import DueItem, DueWork, Renewal, due_work, renewals
 from kpotui.services.insights.decisions import (
     DecisionItem,
@@ -36,6 +30,7 @@ from kpotui.services.insights.providers import (
     reliability,
 )
 from kpotui.services.insights.summary import summary
+from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, OUTSOURCED, SPENDING_CONTRACT
 
 __all__ = [
     "LIVE_CONTRACT",

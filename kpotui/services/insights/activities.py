@@ -11,7 +11,8 @@ from sqlalchemy import and_, func, or_, select
 
 from kpotui import models as m
 from kpotui.services.clock import today as clock_today
-from kpotui.services.insights.common import OUTSOURCED, C, N, T, money, sql_day
+from kpotui.services.insights.sql import C, N, T, money, sql_day
+from kpotui.services.statuses import OUTSOURCED
 from kpotui.store import Store
 
 

@@ -11,16 +11,8 @@ from sqlalchemy import and_, func, select
 from kpotui.services import notice
 from kpotui.services.clock import today as clock_today
 from kpotui.services.horizons import firm_horizons
-from kpotui.services.insights.common import (
-    LIVE_CONTRACT,
-    OPEN_DELIVERABLE,
-    C,
-    D,
-    P,
-    add_days,
-    as_date,
-    sql_day,
-)
+from kpotui.services.insights.sql import C, D, P, add_days, as_date, sql_day
+from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE
 from kpotui.store import Store
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from kpotui.services.clock import today as clock_today
-from kpotui.services.insights.common import DEC, C, P, as_date, sql_day
+from kpotui.services.insights.sql import DEC, C, P, as_date, sql_day
 from kpotui.store import Store
 
 

@@ -10,17 +10,8 @@ from decimal import Decimal
 from sqlalchemy import func, literal, select, union_all
 
 from kpotui.services.clock import today as clock_today
-from kpotui.services.insights.common import (
-    OPEN_DELIVERABLE,
-    RELIABILITY,
-    SPENDING_CONTRACT,
-    C,
-    D,
-    P,
-    T,
-    money,
-    sql_day,
-)
+from kpotui.services.insights.sql import RELIABILITY, C, D, P, T, money, sql_day
+from kpotui.services.statuses import OPEN_DELIVERABLE, SPENDING_CONTRACT
 from kpotui.store import Store
 
 

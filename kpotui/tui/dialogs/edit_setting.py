@@ -18,8 +18,8 @@ from textual.worker import Worker
 
 from kpotui.services import settings
 from kpotui.services.errors import ConflictError, ValidationError
+from kpotui.tui.database import database_of
 from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.session import session_of
 
 
 class EditSetting(ModalScreen[bool]):
@@ -54,7 +54,7 @@ class EditSetting(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="setting")
     def _save(self, text: str) -> None:
-        store = session_of(self).store()
+        store = database_of(self).store()
         try:
             settings.set_value(store, self.state.key, text, version=self.state.version)
         except ValidationError as exc:

@@ -27,8 +27,8 @@ from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
 from kpotui.services.marking import SCORED, mark_changes
 from kpotui.tui import formatting as fmt
+from kpotui.tui.database import database_of
 from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.session import session_of
 
 STATUSES = {
     "s": "submitted",
@@ -135,7 +135,7 @@ class MarkDeliverable(ModalScreen[dict[str, Any] | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mark")
     def _save(self, changes: dict[str, Any]) -> None:
-        store = session_of(self).store()
+        store = database_of(self).store()
         try:
             saved = writes.update(
                 store, "deliverable", self.record["id"], changes, version=self.record["version"]

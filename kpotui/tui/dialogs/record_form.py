@@ -23,10 +23,10 @@ from kpotui.services.errors import ConflictError, ValidationError
 from kpotui.services.fields import kind_spec
 from kpotui.services.records import Record
 from kpotui.tui import formatting as fmt
+from kpotui.tui.database import database_of
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.session import session_of
 from kpotui.tui.widgets.field_row import FieldRow
 from kpotui.tui.widgets.record_list import nouns
 
@@ -62,7 +62,7 @@ class RecordForm(ModalScreen[Record | None]):
             fields.can_focus = False  # tab goes from field to field; the view follows
             with fields:
                 for field in self.spec.fields:
-                    yield FieldRow(field, values.get(field.name), session_of(self))
+                    yield FieldRow(field, values.get(field.name), database_of(self))
             yield Static("* required", classes="form-hint")
         yield Footer()
 
@@ -117,7 +117,7 @@ class RecordForm(ModalScreen[Record | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
     def _save(self, raw: dict[str, Any], version: int | None) -> None:
-        store = session_of(self).store()
+        store = database_of(self).store()
         try:
             if self.record is None:
                 saved = writes.create(store, self.spec.name, raw)

@@ -57,7 +57,7 @@ class ActivitiesScreen(ListScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="matrix")
     def _load_matrix(self) -> None:
-        cells = insights.sourcing_matrix(self.session.store())
+        cells = insights.sourcing_matrix(self.database.store())
         self.app.call_from_thread(self.query_one(SourcingMatrix).show, cells)
 
     @on(SourcingMatrix.Chosen)

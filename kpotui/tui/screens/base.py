@@ -1,4 +1,4 @@
-"""What every screen shares: the top bar and footer, its session, one error handler, and
+"""What every screen shares: the top bar and footer, its database, one error handler, and
 refreshing itself when records it shows change."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker
 
+from kpotui.tui.database import READ_ONLY_REASON, AppDatabase, database_of
 from kpotui.tui.feedback import report, report_worker_failure
 from kpotui.tui.messages import RecordsChanged
-from kpotui.tui.session import READ_ONLY_REASON, Session, session_of
 from kpotui.tui.widgets.nav_bar import NavBar
 
 if TYPE_CHECKING:  # the dashboard, the first screen, has no VirtualTable to import
@@ -80,12 +80,12 @@ class KpoScreen(Screen[None]):
         yield Widget()
 
     @property
-    def session(self) -> Session:
-        return session_of(self)
+    def database(self) -> AppDatabase:
+        return database_of(self)
 
     def editable(self) -> bool:
         """True when changes are allowed; otherwise says why (read-only) and returns False."""
-        if self.session.read_only:
+        if self.database.read_only:
             self.notify(READ_ONLY_REASON, title="Read-only", severity="warning")
             return False
         return True

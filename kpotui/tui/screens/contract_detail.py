@@ -1,5 +1,5 @@
 """A contract: overview (with its notice deadline and value against in-house, see
-:mod:`kpotui.tui.facts`), then tabs for its deliverables, activities, notes, decisions and
+:mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes, decisions and
 history."""
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ class DashboardScreen(KpoScreen):
         show(self._focus_overdue)
         from kpotui.services import insights
 
-        store = self.session.store()  # the first screen opens the database (see Session)
+        store = self.database.store()  # the first screen opens the database (see AppDatabase)
         show(self.query_one(NavBar).update_content)  # the database's name is known now
         days = firm_horizons(store)
         show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))

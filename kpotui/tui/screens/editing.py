@@ -46,7 +46,7 @@ class EditingScreen(KpoScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load-record")
     def _fetch_for(self, kind: str, record_id: int, purpose: str) -> None:
-        record = records.get(self.session.store(), kind, record_id)
+        record = records.get(self.database.store(), kind, record_id)
         self.app.call_from_thread(self._open_dialog, kind, record, purpose)
 
     def _open_dialog(self, kind: str, record: Record, purpose: str) -> None:
@@ -67,7 +67,7 @@ class EditingScreen(KpoScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="delete")
     def _delete(self, kind: str, record: Record) -> None:
         try:
-            writes.delete(self.session.store(), kind, record["id"], version=record["version"])
+            writes.delete(self.database.store(), kind, record["id"], version=record["version"])
         except ReferencedError as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Not deleted", severity="error", timeout=12

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from kpotui.services.listing import ListFilter
 from kpotui.tui.columns import drawn_from
 from kpotui.tui.messages import OpenRecord, RecordsChanged
+from kpotui.tui.record_sources import RecordSource
 from kpotui.tui.screens.editing import EditingScreen
-from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.filter_bar import Choice, FilterBar, TextChoice, filter_parts
 from kpotui.tui.widgets.record_list import RecordList
 from kpotui.tui.widgets.virtual_table import VirtualTable
@@ -47,7 +47,7 @@ class ListScreen(EditingScreen):
         yield from self.compose_extra()
         equals, due_before = filter_parts(choices)
         base = ListFilter(equals=equals, due_before=due_before)
-        yield RecordList(RecordSource(self.session, self.KIND, base=base), id="records")
+        yield RecordList(RecordSource(self.database, self.KIND, base=base), id="records")
 
     def compose_extra(self) -> ComposeResult:
         """Anything shown between the filter bar and the table."""

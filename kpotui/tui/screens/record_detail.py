@@ -28,10 +28,10 @@ from kpotui.services.records import Record
 from kpotui.text import visible
 from kpotui.tui import formatting as fmt
 from kpotui.tui.columns import drawn_from
-from kpotui.tui.facts import Lines, fact_lines
+from kpotui.tui.fact_lines import Lines, fact_lines
 from kpotui.tui.messages import OpenRecord, RecordsChanged
+from kpotui.tui.record_sources import RecordSource
 from kpotui.tui.screens.editing import EditingScreen
-from kpotui.tui.sources import RecordSource
 from kpotui.tui.widgets.record_list import RecordList, nouns
 from kpotui.tui.widgets.virtual_table import VirtualTable
 
@@ -97,7 +97,7 @@ class RecordDetailScreen(EditingScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def _load_record(self) -> None:
-        store = self.session.store()
+        store = self.database.store()
         if self.record_id is not None:
             try:
                 record = records.get(store, self.spec.name, self.record_id)
@@ -182,7 +182,7 @@ class RecordDetailScreen(EditingScreen):
         if existing:
             existing.first().set_base(base)
             return
-        source = RecordSource(self.session, related.kind, base=base, hide=related.field)
+        source = RecordSource(self.database, related.kind, base=base, hide=related.field)
         container.mount(RecordList(source))
 
     def _active_list(self) -> RecordList | None:

@@ -65,7 +65,7 @@ class SettingsScreen(KpoScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def action_reload(self) -> None:
-        states = settings.list_settings(self.session.store())
+        states = settings.list_settings(self.database.store())
         self.app.call_from_thread(self._show, states)
 
     def _show(self, states: list[settings.SettingState]) -> None:
@@ -111,7 +111,7 @@ class SettingsScreen(KpoScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def _reset(self, state: settings.SettingState) -> None:
-        stored = settings.reset(self.session.store(), state.key, version=state.version)
+        stored = settings.reset(self.database.store(), state.key, version=state.version)
         self.app.call_from_thread(self.notify, f"{stored.key} = {stored.value} (default)")
         announce(self, RecordsChanged(frozenset({settings.KIND})))
 

@@ -18,7 +18,7 @@ from kpotui.services.fields import FieldSpec, FieldType, kind_spec
 from kpotui.services.validation import clean_value
 from kpotui.text import visible
 from kpotui.tui import formatting as fmt
-from kpotui.tui.session import Session
+from kpotui.tui.database import AppDatabase
 
 TEXT_HINTS = {
     FieldType.DATE: "YYYY-MM-DD",
@@ -30,9 +30,9 @@ TEXT_HINTS = {
 class RefSuggester(Suggester):
     """Completes the natural key of a referenced record (a provider's name...)."""
 
-    def __init__(self, session: Session, kind: str) -> None:
+    def __init__(self, database: AppDatabase, kind: str) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
-        self.session = session
+        self.database = database
         self.kind = kind
 
     async def get_suggestion(self, value: str) -> str | None:
@@ -41,7 +41,7 @@ class RefSuggester(Suggester):
     def _lookup(self, value: str) -> str | None:
         key = kind_spec(self.kind).key[0]
         found = listing.page(
-            self.session.store(), self.kind, flt=listing.ListFilter(text=value), sort=key, limit=20
+            self.database.store(), self.kind, flt=listing.ListFilter(text=value), sort=key, limit=20
         )
         names = [str(r[key]) for r in found]
         return next((n for n in names if n.casefold().startswith(value.casefold())), None)
@@ -63,10 +63,10 @@ def editable_text(spec: FieldSpec, value: Any) -> str:
 class FieldRow(Vertical):
     """Label, editor and message of one field; ``raw()`` is what the services validate."""
 
-    def __init__(self, spec: FieldSpec, value: Any, session: Session) -> None:
+    def __init__(self, spec: FieldSpec, value: Any, database: AppDatabase) -> None:
         super().__init__(classes="field-row")
         self.spec = spec
-        self.session = session
+        self.database = database
         self.editor = self._make_editor(value)
         self.error: str | None = None
         self._initial: Any = None
@@ -84,7 +84,7 @@ class FieldRow(Vertical):
             area = TextArea(editable_text(spec, value), soft_wrap=True, compact=True, id=ident)
             area.add_class("markdown" if spec.markdown else "long-text")
             return area
-        suggester = RefSuggester(self.session, spec.ref) if spec.ref else None
+        suggester = RefSuggester(self.database, spec.ref) if spec.ref else None
         hint = TEXT_HINTS.get(spec.type, "")
         return Input(
             editable_text(spec, value),

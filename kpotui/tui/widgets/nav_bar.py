@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kpotui.text import visible
+from kpotui.tui.database import database_of
 from kpotui.tui.screens import MAIN_SCREENS
-from kpotui.tui.session import session_of
 
 
 class HasScreenKeys(Protocol):
@@ -30,8 +30,8 @@ class NavBar(Static):
         """Draw the tabs: all labelled when they fit, else only the current one."""
         current = self.app.current_mode
         keys = cast(HasScreenKeys, self.app).screen_keys
-        session = session_of(self)
-        right = visible(session.label) + (" · read-only" if session.read_only else "")
+        database = database_of(self)
+        right = visible(database.label) + (" · read-only" if database.read_only else "")
         full = "  ".join(f"{keys.get(s.mode, '')} {s.label}" for s in MAIN_SCREENS)
         wide = len(full) + len(right) + 10 <= self.size.width
         parts = []
@@ -43,6 +43,6 @@ class NavBar(Static):
             parts.append(Content.from_markup(f"[{style} {link}]$text[/]", text=text))
         tabs = Content(" ").join(parts)
         brand = Content.styled(" kpotui ", "bold")
-        tail = Content.styled(f" {right} ", "italic" if not session.read_only else "bold")
+        tail = Content.styled(f" {right} ", "italic" if not database.read_only else "bold")
         gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
         self.update(Content.assemble(brand, tabs, " " * gap, tail))

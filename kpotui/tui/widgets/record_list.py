@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from kpotui.services.fields import kind_spec
 from kpotui.services.listing import DEFAULT_SORT, ListFilter
 from kpotui.tui import formatting as fmt
-from kpotui.tui.sources import RecordSource
+from kpotui.tui.record_sources import RecordSource
 from kpotui.tui.widgets.virtual_table import Query, Row, VirtualTable
 
 

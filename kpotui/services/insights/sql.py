@@ -1,4 +1,4 @@
-"""What every insight query shares: the statuses that count, the tables, dates and money."""
+"""What every insight query shares in SQL: the tables, dates and money."""
 
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ from typing import Any
 from sqlalchemy import Connection, func, literal
 
 from kpotui import models as m
-from kpotui.services.statuses import (
-    LIVE_CONTRACT,
-    OPEN_DELIVERABLE,
-    OUTSOURCED,
-    SPENDING_CONTRACT,
-)
-
-__all__ = ["LIVE_CONTRACT", "OPEN_DELIVERABLE", "OUTSOURCED", "SPENDING_CONTRACT"]
 
 P = m.Provider.__table__  # type: ignore[attr-defined]
 C = m.Contract.__table__  # type: ignore[attr-defined]

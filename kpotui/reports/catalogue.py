@@ -1,7 +1,7 @@
 """``kpotui report``: the insight queries of :mod:`kpotui.services.insights` as reports.
 
-Each report is built once as a :class:`~kpotui.interchange.render.Report`: JSON-safe data
-plus the tables a person reads; :mod:`kpotui.interchange.render` turns it into text,
+Each report is built once as a :class:`~kpotui.reports.render.Report`: JSON-safe data
+plus the tables a person reads; :mod:`kpotui.reports.render` turns it into text,
 Markdown or JSON.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kpotui.interchange.render import Report, Section
+from kpotui.reports.render import Report, Section
 from kpotui.services import insights
 from kpotui.store import Store
 

@@ -2,7 +2,7 @@
 
 Opening a store imports SQLAlchemy and checks the schema; doing it lazily lets the first
 frame paint before any of that work. Everything the screens know about the database goes
-through :meth:`Session.store` and the services.
+through :meth:`AppDatabase.store` and the services.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class CannotOpen(Exception):
     """The database cannot be opened; the message says which and why, in one line."""
 
 
-class Session:
+class AppDatabase:
     """One database for the lifetime of the app."""
 
     def __init__(self, db: str | None, *, read_only: bool) -> None:
@@ -78,10 +78,10 @@ class Session:
                 self._store = None
 
 
-class HasSession(Protocol):
-    session: Session
+class HasDatabase(Protocol):
+    database: AppDatabase
 
 
-def session_of(node: DOMNode) -> Session:
-    """The session of the app ``node`` belongs to."""
-    return cast(HasSession, node.app).session
+def database_of(node: DOMNode) -> AppDatabase:
+    """The database of the app ``node`` belongs to."""
+    return cast(HasDatabase, node.app).database

@@ -16,7 +16,7 @@ from kpotui.services.flags import row_flags
 from kpotui.services.horizons import firm_horizons
 from kpotui.services.listing import ListFilter
 from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, row_style
-from kpotui.tui.session import Session
+from kpotui.tui.database import AppDatabase
 from kpotui.tui.widgets.virtual_table import END, Cursor, Query, Row
 
 
@@ -24,9 +24,9 @@ class RecordSource:
     """Rows of one kind of record, narrowed by a base filter the screen sets."""
 
     def __init__(
-        self, session: Session, kind: str, *, base: ListFilter | None = None, hide: str = ""
+        self, database: AppDatabase, kind: str, *, base: ListFilter | None = None, hide: str = ""
     ) -> None:
-        self.session = session
+        self.database = database
         self.kind = kind
         self.base = base or ListFilter()
         """The screen's filter (filter bar, parent record); the typed text is added to it."""
@@ -53,13 +53,13 @@ class RecordSource:
 
     def count(self, query: Query) -> int:
         flt = replace(self.base, text=query.filter)
-        return listing.count(self.session.store(), self.kind, flt)
+        return listing.count(self.database.store(), self.kind, flt)
 
     def page(
         self, query: Query, *, after: Cursor | None, before: Cursor | None, limit: int
     ) -> list[Row]:
         args = self._args(query)
-        store = self.session.store()
+        store = self.database.store()
         if self._extra is None:  # once per load, not per key typed in the filter
             self._extra = EXTRAS[self.kind](store) if self.kind in EXTRAS else {}
             self._context = RowContext(today(), self._extra, firm_horizons(store))
@@ -83,4 +83,4 @@ class RecordSource:
         ]
 
     def seek(self, query: Query, index: int) -> Cursor | None:
-        return listing.seek(self.session.store(), self.kind, index, **self._args(query))
+        return listing.seek(self.database.store(), self.kind, index, **self._args(query))
