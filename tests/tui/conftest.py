@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.notifications import Notification, Notifications
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerState
@@ -36,6 +37,23 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     """A blinking cursor would make screenshots differ from run to run."""
     monkeypatch.setattr(Input, "cursor_blink", False)
     monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+RAISED = "_raised_in_test"
+"""Where :func:`keep_raised_notifications` keeps every notification an app raised."""
+
+
+@pytest.fixture(autouse=True)
+def keep_raised_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each notification for ``helpers.notices`` after its toast times out: on a busy
+    machine a test can take longer than a toast's five seconds to reach its assertion."""
+    add = Notifications.add
+
+    def add_and_keep(self: Notifications, notification: Notification) -> Notifications:
+        self.__dict__.setdefault(RAISED, []).append(notification)
+        return add(self, notification)
+
+    monkeypatch.setattr(Notifications, "add", add_and_keep)
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,13 @@ from textual.widgets import Input, TextArea
 from kpotui.services import records
 from kpotui.store import open_store
 from kpotui.tui.widgets.virtual_table import Row, VirtualTable
-from tests.tui.conftest import settle
+from tests.tui.conftest import RAISED, settle
 
 
 def notices(app: App[Any]) -> list[str]:
-    """The messages of every notification raised so far."""
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    """The messages of every notification raised so far, shown or timed out."""
+    raised = vars(app._notifications).get(RAISED, list(app._notifications))
+    return [f"{n.title}: {n.message}" for n in raised]
 
 
 def table(app: App[Any]) -> VirtualTable:
