@@ -41,11 +41,16 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture(scope="session")
-def postgres_template(request: pytest.FixtureRequest) -> str | None:
-    """A migrated template database; each test gets a copy (CREATE DATABASE ... TEMPLATE)."""
+def postgres_template(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A migrated template database; each test gets a copy (CREATE DATABASE ... TEMPLATE).
+
+    Each process (each xdist worker) makes its own under a random name and drops it at the
+    end, so workers never share one (a template cannot be copied while it is in use).
+    """
     url = request.config.getoption("--postgres")
     if not url:
-        return None
+        yield None
+        return
     from sqlalchemy import create_engine, make_url, text
 
     base = make_url(url)
@@ -56,7 +61,8 @@ def postgres_template(request: pytest.FixtureRequest) -> str | None:
     template_url = base.set(database=name).render_as_string(hide_password=False)
     open_store(template_url).close()
     admin.dispose()
-    return template_url
+    yield template_url
+    _postgres_drop(template_url, name)
 
 
 def _postgres_copy(template_url: str) -> tuple[str, str]:

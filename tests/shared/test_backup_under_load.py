@@ -9,9 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kpotui.store import open_store
 from tests.shared import workers
 from tests.shared.processes import adopt_environment, context, kpotui_environment
+
+pytestmark = pytest.mark.xdist_group("many-processes")
+"""Under xdist these tests, each running many processes at once, share one worker:
+two at a time on a small machine time out on SQLite's lock."""
 
 WRITERS = 4
 BACKUPS = 5

@@ -20,6 +20,10 @@ from kpotui.store import open_store
 from tests.shared import workers
 from tests.shared.processes import context, kpotui_environment, run_in_processes
 
+pytestmark = pytest.mark.xdist_group("many-processes")
+"""Under xdist these tests, each running many processes at once, share one worker:
+two at a time on a small machine time out on SQLite's lock."""
+
 PROCESSES = 16
 INCREMENTS = 100
 

@@ -16,10 +16,16 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from kpotui.store import open_store
 from tests.services import factories
 from tests.shared.dbfiles import content
 from tests.shared.processes import context, kpotui_environment, run_cli
+
+pytestmark = pytest.mark.xdist_group("many-processes")
+"""Under xdist these tests, each running many processes at once, share one worker:
+two at a time on a small machine time out on SQLite's lock."""
 
 ROWS = 10_000  # two of the importer's chunks
 KILLS = 20

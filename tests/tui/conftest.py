@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.notifications import Notification, Notifications
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerState
@@ -19,8 +20,10 @@ from textual.worker import WorkerState
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.database import AppDatabase
+from tests.tui import large_firm, sample_firm
+from tests.tui.firm_cache import cached_database
 from tests.tui.large_firm import add_archive
-from tests.tui.sample_firm import REFERENCE_DATE, load_sample_firm
+from tests.tui.sample_firm import REFERENCE_DATE, SAMPLE, load_sample_firm
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,23 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TextArea, "cursor_blink", False)
 
 
+RAISED = "_raised_in_test"
+"""Where :func:`keep_raised_notifications` keeps every notification an app raised."""
+
+
+@pytest.fixture(autouse=True)
+def keep_raised_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each notification for ``helpers.notices`` after its toast times out: on a busy
+    machine a test can take longer than a toast's five seconds to reach its assertion."""
+    add = Notifications.add
+
+    def add_and_keep(self: Notifications, notification: Notification) -> Notifications:
+        self.__dict__.setdefault(RAISED, []).append(notification)
+        return add(self, notification)
+
+    monkeypatch.setattr(Notifications, "add", add_and_keep)
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample firm, built once per test session."""
@@ -49,17 +69,24 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def large_template(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample firm plus 200,000 old deliverables, built once per test session (only
-    when a test asks for it)."""
-    path = tmp_path_factory.mktemp("large") / "template.db"
-    shutil.copyfile(sample_template, path)
-    store = open_store(str(path))
-    try:
-        add_archive(store)
-    finally:
-        store.close()
-    return path
+def large_template(
+    sample_template: Path, pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The sample firm plus 200,000 old deliverables, built only when a test asks for it
+    and then kept in pytest's cache directory for later runs (``tests/tui/firm_cache.py``)."""
+
+    def build(path: Path) -> None:
+        shutil.copyfile(sample_template, path)
+        store = open_store(str(path))
+        try:
+            add_archive(store)
+        finally:
+            store.close()
+
+    cache = pytestconfig.cache  # None under -p no:cacheprovider: build it for this run only
+    directory = cache.mkdir("kpotui-large-firm") if cache else tmp_path_factory.mktemp("large")
+    sources = [Path(large_firm.__file__), Path(sample_firm.__file__), SAMPLE]
+    return cached_database(directory, "large", sources, build)
 
 
 @pytest.fixture
@@ -69,8 +96,13 @@ def firm_template(request: pytest.FixtureRequest) -> Path:
     return template
 
 
-AT_SCALE = pytest.mark.parametrize("firm_template", ["sample", "large"], indirect=True)
-"""Run a test on the sample firm and on the sample firm with 200,000 more deliverables."""
+AT_SCALE = pytest.mark.parametrize(
+    "firm_template",
+    ["sample", pytest.param("large", marks=pytest.mark.xdist_group("large-firm"))],
+    indirect=True,
+)
+"""Run a test on the sample firm and on the sample firm with 200,000 more deliverables
+(under xdist, every large case on one worker: the others never wait for the large firm)."""
 
 
 @pytest.fixture

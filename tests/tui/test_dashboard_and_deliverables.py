@@ -16,7 +16,7 @@ from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.mark_deliverable import MarkDeliverable
 from kpotui.tui.widgets.panel_table import PanelTable
 from tests.tui.conftest import AT_SCALE, settle
-from tests.tui.helpers import table
+from tests.tui.helpers import filter_by, table
 from tests.tui.sample_firm import SAMPLE
 
 
@@ -150,7 +150,7 @@ async def test_slash_filters_every_deliverable_as_it_is_typed(
         await settle(pilot)
         assert shown.current_row is not None and shown.current_row.id == last
 
-        await pilot.press("slash", *"model")
+        await filter_by(pilot, "model")
         await settle(pilot)
         assert 0 < shown.row_count == matching < everything
         status = str(app.screen.query_one(".list-status").render())

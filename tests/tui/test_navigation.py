@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.widgets import Input
+
 from kpotui import config
 from kpotui.tui.app import KpoApp, build_app
 from kpotui.tui.screens import MAIN_SCREENS
@@ -93,7 +95,9 @@ async def test_command_palette_goes_to_a_screen(make_app: Callable[..., KpoApp])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"go to notes")
+        search = app.focused
+        assert isinstance(search, Input)
+        search.value = "go to notes"
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)

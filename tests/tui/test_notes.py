@@ -11,7 +11,7 @@ from textual.widgets import Markdown, TextArea
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.record_form import RecordForm
 from tests.tui.conftest import AT_SCALE, settle
-from tests.tui.helpers import column_values, screen_text, table, type_in
+from tests.tui.helpers import column_values, filter_by, screen_text, table, type_in
 from tests.tui.sample_firm import SAMPLE
 
 
@@ -36,7 +36,8 @@ async def test_slash_searches_title_body_and_tags(make_app: Callable[..., KpoApp
         await pilot.press("5")
         await settle(pilot)
         everything = table(app).row_count
-        await pilot.press("slash", *"airflow", "enter")
+        await filter_by(pilot, "airflow")
+        await pilot.press("enter")
         await settle(pilot)
         assert table(app).row_count == len(expected) < everything
         assert set(await column_values(pilot, "title")) == expected
@@ -52,7 +53,8 @@ async def test_every_word_must_match(make_app: Callable[..., KpoApp]) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await settle(pilot)
-        await pilot.press("slash", *"respond screen", "enter")
+        await filter_by(pilot, "respond screen")
+        await pilot.press("enter")
         await settle(pilot)
         assert set(await column_values(pilot, "title")) == both
 
