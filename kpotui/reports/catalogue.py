@@ -14,6 +14,7 @@ from typing import Any
 
 from kpotui.reports.render import Report, Section
 from kpotui.services import insights
+from kpotui.services.records import json_safe
 from kpotui.store import Store
 
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
@@ -22,17 +23,14 @@ LISTED = 200
 
 
 def _json_safe(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
+    """Report data as JSON: values as records give them (:func:`json_safe`), nested."""
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, dict):
         return {key: _json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
-    return value
+    return json_safe(value)
 
 
 def _money(amount: Decimal) -> str:
