@@ -41,15 +41,20 @@ class Flag(StrEnum):
     """A decision that cannot be undone."""
 
 
+def _past_or_soon(day: date, today: date, days: int, past: Flag, soon: Flag) -> frozenset[Flag]:
+    """``past`` when ``day`` is before today; ``soon`` when it is up to ``days`` ahead."""
+    if day < today:
+        return frozenset({past})
+    if day <= today + timedelta(days=days):
+        return frozenset({soon})
+    return frozenset()
+
+
 def due_flags(status: str, due: date, today: date, due_soon_days: int) -> frozenset[Flag]:
     """Overdue or due soon, for a deliverable still owed."""
     if status not in OPEN_DELIVERABLE:
         return frozenset()
-    if due < today:
-        return frozenset({Flag.OVERDUE})
-    if due <= today + timedelta(days=due_soon_days):
-        return frozenset({Flag.DUE_SOON})
-    return frozenset()
+    return _past_or_soon(due, today, due_soon_days, Flag.OVERDUE, Flag.DUE_SOON)
 
 
 def notice_flags(record: Record, today: date, notice_warning_days: int) -> frozenset[Flag]:
@@ -70,11 +75,8 @@ def certificate_flags(
 ) -> frozenset[Flag]:
     if expiry is None:
         return frozenset()
-    if expiry < today:
-        return frozenset({Flag.CERTIFICATE_EXPIRED})
-    if expiry <= today + timedelta(days=certificate_warning_days):
-        return frozenset({Flag.CERTIFICATE_EXPIRING})
-    return frozenset()
+    expired, expiring = Flag.CERTIFICATE_EXPIRED, Flag.CERTIFICATE_EXPIRING
+    return _past_or_soon(expiry, today, certificate_warning_days, expired, expiring)
 
 
 def row_flags(
