@@ -11,16 +11,9 @@ from kpotui.cli.common import AppContext, UserError, pass_app, run_tui, user_err
 @click.option(
     "--no-open", is_flag=True, help="Only build or refresh the demo database and print its path."
 )
-@click.option(
-    "--size",
-    type=click.Choice(["small"]),
-    default="small",
-    show_default=True,
-    help="small: the sample firm (5 providers, 10 contracts, 64 deliverables).",
-)
 @pass_app
 @user_errors
-def demo_command(app: AppContext, no_open: bool, size: str) -> None:
+def demo_command(app: AppContext, no_open: bool) -> None:
     """Build or refresh the demo database and open the app on it.
 
     The demo lives apart from your own database (``--db`` chooses another file, which must

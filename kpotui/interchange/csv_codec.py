@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Any, TextIO
 
 from kpotui.interchange.problems import Location, Problems, Row
-from kpotui.services.fields import FieldSpec, FieldType, KindSpec
+from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import json_safe
 
 LIST_SEPARATOR = ";"
@@ -42,7 +42,7 @@ def neutralise(text: str) -> str:
     return text
 
 
-def encode_cell(spec: FieldSpec, value: Any) -> str:
+def encode_cell(value: Any) -> str:
     """A clean value as canonical cell text (empty for "not given")."""
     if value is None:
         return ""
@@ -70,7 +70,7 @@ def write_csv(out: TextIO, spec: KindSpec, records: Iterable[dict[str, Any]]) ->
     written = 0
     rows = iter(records)
     while chunk := list(islice(rows, 500)):
-        cells = [_quoted_column([encode_cell(f, r[f.name]) for r in chunk]) for f in spec.fields]
+        cells = [_quoted_column([encode_cell(r[f.name]) for r in chunk]) for f in spec.fields]
         _write_lines(out, cells)
         written += len(chunk)
     return written

@@ -134,7 +134,7 @@ class RecordDetailScreen(EditingScreen):
         )
         if self.spec.name == "note":
             self.query_one("#note-body", Markdown).update(visible(record["body"], multiline=True))
-        self.query_one("#history", Static).update(history_table(self.spec, history))
+        self.query_one("#history", Static).update(history_table(history))
         for related in related_tabs(self.spec.name):
             self._show_related(related, record)
 
@@ -279,7 +279,7 @@ class RecordDetailScreen(EditingScreen):
             listed.reload()
 
 
-def history_table(spec: KindSpec, events: list[dict[str, Any]]) -> Table:
+def history_table(events: list[dict[str, Any]]) -> Table:
     """The audit trail of one record, newest first: when, who, what changed."""
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column("When (UTC)", no_wrap=True, style="dim")
