@@ -6,10 +6,16 @@ are read as :class:`~decimal.Decimal` so that ``12.10`` stays exactly ``12.10`` 
 JSON ``NaN`` becomes a Decimal NaN that the field's validation refuses, with its path).
 
 Writing is canonical: fields in the order of :mod:`kpotui.services.fields`, fields not
-given left out, one record after another so a large export never sits in memory. No
-control character is written raw (the encoders escape C0 controls; DEL, C1 controls and
-bidirectional or invisible characters are written as ``\\uXXXX``): the data is the same,
-and a document shown on a terminal cannot drive it.
+given left out, one record after another so a large export never sits in memory. TOML is
+written here, not by a library, so that its layout never changes with a library's
+choices (tomli-w writes a short array of tables inline, as ``kind = [{...}]``, which
+cannot follow ``[[kind]]`` tables): one ``[[plural]]`` header per record, then one
+``field = value`` line per field given (a text holding a line break as a multi-line
+string).
+No control character is written raw (C0 controls and DEL as TOML requires; C1 controls
+and bidirectional or invisible characters as ``\\uXXXX``, see
+:func:`~kpotui.text.json_visible`): the data is the same, and a document shown on a
+terminal cannot drive it.
 """
 
 from __future__ import annotations
@@ -23,8 +29,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TextIO
-
-import tomli_w
 
 from kpotui.interchange.problems import Location, Problems, Row
 from kpotui.services.fields import BY_PLURAL, KindSpec
@@ -201,6 +205,42 @@ def document_values(spec: KindSpec, record: Record, *, native_dates: bool) -> di
     return out
 
 
+_ONE_LINE = str.maketrans(
+    {c: f"\\u{c:04x}" for c in (*range(0x20), 0x7F) if c != ord("\t")}
+    | {"\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+)
+"""What TOML requires escaped in a basic string: C0 controls but tab, DEL, quote, backslash."""
+_MULTI_LINE = _ONE_LINE | {ord("\n"): "\n"}
+"""In a multi-line string line feeds stay bare, nothing else: a carriage return is written
+``\\r`` (a reader may turn a bare CRLF into LF), and every quote is escaped (so no run of
+three quotes can end the string early)."""
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string, a multi-line one when it holds a line feed; C1
+    controls and invisible characters too are escaped (:func:`~kpotui.text.json_visible`)."""
+    if "\n" in text:
+        return json_visible('"""\n' + text.translate(_MULTI_LINE) + '"""')
+    return json_visible('"' + text.translate(_ONE_LINE) + '"')
+
+
+def toml_value(value: Any) -> str:
+    """A document value (text, number, boolean, date, list of those) as TOML."""
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # shortest exact spelling; also TOML's for inf and nan
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(toml_value, value)) + "]"
+    raise TypeError(f"no TOML spelling for {type(value).__name__}")
+
+
 def write_toml(
     out: TextIO,
     kinds: Iterable[tuple[KindSpec, Iterable[Record]]],
@@ -208,17 +248,15 @@ def write_toml(
     reference_date: date | None = None,
 ) -> None:
     """A TOML document: ``format``, then one ``[[plural]]`` table per record."""
-    out.write(tomli_w.dumps({"format": FORMAT}))
+    out.write(f"format = {toml_string(FORMAT)}\n")
     if reference_date is not None:
-        out.write(tomli_w.dumps({"reference_date": reference_date}))
+        out.write(f"reference_date = {toml_value(reference_date)}\n")
     for spec, records in kinds:
+        header = f"\n[[{spec.plural}]]\n"
         for record in records:
             values = document_values(spec, record, native_dates=True)
-            # Multi-line strings read back "\r\n" as "\n": keep such text on one line.
-            multiline = not any(isinstance(v, str) and "\r" in v for v in values.values())
-            out.write("\n")
-            text = tomli_w.dumps({spec.plural: [values]}, multiline_strings=multiline)
-            out.write(json_visible(text))
+            lines = (f"{name} = {toml_value(value)}\n" for name, value in values.items())
+            out.write(header + "".join(lines))
 
 
 def write_json(
