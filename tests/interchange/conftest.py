@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,6 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "sample_data"
 SAMPLE_TOML = SAMPLE_DIR / "firm.toml"
 FILES = Path(__file__).with_name("files")
+SHORT_FIRM: dict[str, Any] = {
+    "format": "kpotui/1",
+    "providers": [{"name": "P"}],
+    "contracts": [
+        {
+            "code": "HX-002",
+            "title": "T",
+            "provider": "P",
+            "service_line": "legal",
+            "start_date": "2025-01-01",
+        }
+    ],
+    "deliverables": [{"contract": "HX-002", "title": "Claim map", "due_date": "2025-02-01"}],
+    "tasks": [{"name": "A", "classification": "core", "sourcing": "outsourced"}],
+    "notes": [{"title": "N", "body": "B"}],
+    "decisions": [
+        {"contract": "HX-002", "date": "2025-01-02", "summary": "S", "made_by": "provider"}
+    ],
+}
+"""One record of every kind, each short enough for a TOML writer to put on one line."""
 
 
 def kpotui(

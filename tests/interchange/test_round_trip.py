@@ -10,7 +10,7 @@ import pytest
 
 from kpotui.services import audit, history, records
 from kpotui.store import open_store
-from tests.interchange.conftest import SAMPLE_TOML, export, kpotui
+from tests.interchange.conftest import SAMPLE_TOML, SHORT_FIRM, export, kpotui
 
 KIND_FILES = ["providers", "contracts", "deliverables", "tasks", "notes", "decisions"]
 
@@ -40,6 +40,15 @@ def test_sample_firm_round_trip_is_byte_identical(
     sample_db: str, empty_db: str, tmp_path: Path, encoding: str
 ) -> None:
     _round_trip(sample_db, empty_db, encoding, tmp_path)
+
+
+@pytest.mark.parametrize("encoding", ["toml", "json", "csv"])
+def test_one_short_record_of_every_kind_round_trips(
+    db_url: str, empty_db: str, tmp_path: Path, encoding: str
+) -> None:
+    result = kpotui(db_url, "import", "--format", "json", "-", stdin=json.dumps(SHORT_FIRM))
+    assert result.exit_code == 0, result.output
+    _round_trip(db_url, empty_db, encoding, tmp_path)
 
 
 AWKWARD_TEXT = (
