@@ -4,8 +4,8 @@ and the three encodings import as the same records.
 The values are the ones people type and validation accepts: every kind and enum value,
 short and long text, unicode and emoji, quotes and backslashes, text that a spreadsheet
 would run as a formula, line breaks, tabs and carriage returns (alone or in CRLF) in
-multi-line text, the largest amount, any date. One-line text holds no control character
-(C0, DEL, C1): those are about to be refused there.
+multi-line text, the largest amount, any date. One-line text holds only what validation
+lets it (:mod:`kpotui.text`: no control, bidirectional override or invisible character).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from hypothesis import strategies as st
 
 from kpotui.interchange.exporter import export_csv, export_document
 from kpotui.interchange.importer import import_sources
+from kpotui.interchange.inputs import close_all, open_sources
 from kpotui.interchange.problems import InputError, Problems
-from kpotui.interchange.sources import close_all, open_sources
 from kpotui.services.fields import BY_PLURAL, KINDS, MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec
 from kpotui.store import open_store
+from kpotui.text import first_unsafe
 from tests.interchange.conftest import SHORT_FIRM
 
 Firm = dict[str, list[dict[str, Any]]]
@@ -74,23 +75,32 @@ AWKWARD = [
     "\ufeff",
 ]
 FORMULA_STARTS = ["=", "+", "-", "@", "'", "'=", "''", "'-"]
-ONE_LINE_CHARACTERS = st.characters(blacklist_categories=("Cc", "Cs"))
-"""Any character but controls (C0, DEL, C1: category Cc) and lone surrogates."""
-MULTI_LINE_CHARACTERS = st.one_of(ONE_LINE_CHARACTERS, st.sampled_from("\n\t\r"))
-"""As today's validation keeps a carriage return exactly, alone or in CRLF, so do these."""
+ONE_LINE_AWKWARD = [piece for piece in AWKWARD if first_unsafe(piece) is None]
+
+
+def _one_line(character: str) -> bool:
+    return first_unsafe(character) is None
+
+
+ONE_LINE_CHARACTERS = st.characters(blacklist_categories=("Cc", "Cs")).filter(_one_line)
+"""Any character one-line text may hold (no controls, overrides, invisible characters)."""
+MULTI_LINE_CHARACTERS = st.one_of(
+    st.characters(blacklist_categories=("Cc", "Cs")), st.sampled_from("\n\t\r")
+)
+"""Carriage returns too, alone or in CRLF: import turns them into line feeds."""
 VISIBLE = st.characters(
     blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters=";"
-)
+).filter(_one_line)
 """A character that validation's strip keeps (and not the list separator)."""
 
 
 def _text(
-    characters: st.SearchStrategy[str], starts: list[str], *, blank: bool
+    characters: st.SearchStrategy[str], awkward: list[str], starts: list[str], *, blank: bool
 ) -> st.SearchStrategy[str]:
     """Text built of random runs and awkward pieces, perhaps starting like a formula; short,
     or repeated to a long text (over any line length a writer might choose). Unless
     ``blank``, something is left once validation strips the blanks."""
-    pieces = st.one_of(st.text(characters, max_size=6), st.sampled_from(AWKWARD))
+    pieces = st.one_of(st.text(characters, max_size=6), st.sampled_from(awkward))
     short = st.tuples(
         st.sampled_from(["", *starts]),
         st.just("") if blank else VISIBLE,
@@ -102,16 +112,18 @@ def _text(
     return st.one_of(short, short, long)
 
 
-ONE_LINE = _text(ONE_LINE_CHARACTERS, FORMULA_STARTS, blank=True)
+ONE_LINE = _text(ONE_LINE_CHARACTERS, ONE_LINE_AWKWARD, FORMULA_STARTS, blank=True)
 MULTI_LINE_STARTS = [*FORMULA_STARTS, "\t", "\r", "\n", "\r\n"]
-MULTI_LINE = _text(MULTI_LINE_CHARACTERS, MULTI_LINE_STARTS, blank=True)
+MULTI_LINE = _text(MULTI_LINE_CHARACTERS, AWKWARD, MULTI_LINE_STARTS, blank=True)
 REQUIRED = {
-    FieldType.TEXT: _text(ONE_LINE_CHARACTERS, FORMULA_STARTS, blank=False),
-    FieldType.LONG_TEXT: _text(MULTI_LINE_CHARACTERS, MULTI_LINE_STARTS, blank=False),
+    FieldType.TEXT: _text(ONE_LINE_CHARACTERS, ONE_LINE_AWKWARD, FORMULA_STARTS, blank=False),
+    FieldType.LONG_TEXT: _text(MULTI_LINE_CHARACTERS, AWKWARD, MULTI_LINE_STARTS, blank=False),
 }
 LIST_ITEM = REQUIRED[FieldType.TEXT].map(lambda text: text.replace(";", ""))
 NO_AT_OR_BLANK = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="@"),
+    st.characters(
+        blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="@"
+    ).filter(_one_line),
     min_size=1,
     max_size=12,
 )

@@ -55,6 +55,7 @@ def test_awkward_text_reads_back_exactly(text: str) -> None:
 
 def test_controls_are_escaped_and_tab_is_kept() -> None:
     assert toml_string("\x1b\x7f\x85\t") == '"\\u001b\\u007f\\u0085\t"'
+    assert toml_string("\u202e\ufeff") == '"\\u202e\\ufeff"'
     assert toml_string("a\r\nb") == '"""\na\\r\nb"""'
 
 
