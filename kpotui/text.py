@@ -91,7 +91,7 @@ def what(char: str) -> str:
 
 
 def json_visible(encoded: str) -> str:
-    """JSON or TOML text (from ``json.dumps``, ``tomli_w``) with the characters they leave
+    """JSON or TOML text (from ``json.dumps`` or the TOML writer) with the characters they leave
     raw (DEL, C1 controls, bidirectional and invisible characters) written as ``\\uXXXX``.
 
     Both encoders write every string double-quoted, where ``\\uXXXX`` means the character
