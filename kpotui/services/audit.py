@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, select
@@ -60,21 +61,14 @@ def append(
     )
 
 
-_EVENT_COLUMNS = ("action", "kind", "record_id", "key", "changes", "batch")
-
-
-def append_many(conn: Connection, events: list[dict[str, Any]], **shared: Any) -> None:
-    """Append many events with one executemany (bulk imports); ``shared`` holds the
-    columns that every event has in common (e.g. ``action``, ``batch``), given once."""
-    if not events:
-        return
-    columns = [name for name in _EVENT_COLUMNS if name not in shared]
+def append_many(
+    conn: Connection, columns: Sequence[str], rows: Iterable[Sequence[Any]], **shared: Any
+) -> None:
+    """Append many events with one executemany: each row holds ``columns`` (of
+    ``record_id``, ``key``, ``changes``); ``shared`` the columns every event has in common
+    (``action``, ``kind``, ``batch``), given once."""
     insert_many(
-        conn,
-        AUDIT,
-        columns,
-        ([event.get(name) for name in columns] for event in events),
-        fixed={"at": utcnow(), "actor": current_actor(), **shared},
+        conn, AUDIT, columns, rows, fixed={"at": utcnow(), "actor": current_actor(), **shared}
     )
 
 

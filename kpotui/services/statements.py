@@ -204,10 +204,8 @@ def insert_records(
     name_of = _key_text(spec)
     audit.append_many(
         conn,
-        [
-            {"record_id": record_id, "key": name_of(record)}
-            for record_id, (record, _, _) in zip(ids, new, strict=True)
-        ],
+        ("record_id", "key"),
+        [(record_id, name_of(record)) for record_id, (record, _, _) in zip(ids, new, strict=True)],
         action=AuditAction.CREATE.value,
         kind=spec.name,
         changes={},
@@ -256,15 +254,13 @@ def update_records(
         return moved
     audit.append_many(
         conn,
+        ("record_id", "key", "changes"),
         [
-            {
-                "record_id": current["id"],
-                "key": key_text(spec, {**current, **changed}),
-                "changes": {
-                    name: [json_safe(current[name]), json_safe(value)]
-                    for name, value in changed.items()
-                },
-            }
+            (
+                current["id"],
+                key_text(spec, {**current, **changed}),
+                {n: [json_safe(current[n]), json_safe(v)] for n, v in changed.items()},
+            )
             for current, changed, _ in changes
         ],
         action=AuditAction.UPDATE.value,
@@ -284,16 +280,17 @@ def delete_records(
         conn.execute(delete(table).where(table.c.id.in_(part)))
     audit.append_many(
         conn,
+        ("record_id", "key", "changes"),
         [
-            {
-                "record_id": record["id"],
-                "key": key_text(spec, record),
-                "changes": {
+            (
+                record["id"],
+                key_text(spec, record),
+                {
                     f.name: [json_safe(record[f.name]), None]
                     for f in spec.fields
                     if record[f.name] not in (None, [])
                 },
-            }
+            )
             for record in found
         ],
         action=AuditAction.DELETE.value,

@@ -267,12 +267,10 @@ class ValueCache:
         """Field name -> input text -> clean value."""
 
     def clean(self, spec: FieldSpec, value: Any) -> Any:
-        if type(value) is not str or len(value) > self.LONGEST or spec.type is FieldType.LIST:
-            return clean_value(spec, value)
-        known = self.known.setdefault(spec.name, {})
-        result = known.get(value, _UNKNOWN)
-        if result is _UNKNOWN:  # not an exception: a field of distinct values always misses
-            result = clean_value(spec, value)
+        """The clean value of an input :func:`clean_collect` did not find in :attr:`known`."""
+        result = clean_value(spec, value)
+        if type(value) is str and len(value) <= self.LONGEST and spec.type is not FieldType.LIST:
+            known = self.known.setdefault(spec.name, {})
             if len(known) < self.PER_FIELD:
                 known[value] = result
         return result

@@ -232,9 +232,11 @@ class Batch:
             rows.append(_Valid(item, values))
             errors.append(row_errors)
         self._resolve(spec, rows, errors)
+        key = spec.key
         for row, row_errors in zip(rows, errors, strict=True):
-            if not any(name in row_errors for name in spec.key):
-                row.key = tuple(row.ref_ids.get(n, row.values[n]) for n in spec.key)
+            if not row_errors or not any(name in row_errors for name in key):
+                ids, values = row.ref_ids, row.values
+                row.key = tuple([ids[n] if n in ids else values[n] for n in key])
         existing = statements.existing_ids(
             self.conn, spec, [row.key for row in rows if row.key], up_to=state.watermark
         )
