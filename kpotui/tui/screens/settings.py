@@ -20,7 +20,8 @@ from kpotui.tui.dialogs.edit_setting import EditSetting
 from kpotui.tui.messages import RecordsChanged, announce
 from kpotui.tui.screens.base import KpoScreen
 
-COLUMNS = (("Setting", 20), ("Value", 8), ("Default", 8), ("Changed", 30), ("What it does", 0))
+COLUMNS = (("Setting", 20), ("Value", 8), ("Default", 8), ("What it does", 0), ("Changed", 30))
+"""What a setting does comes before who changed it: at 80 columns it is what fits."""
 
 
 class SettingsScreen(KpoScreen):
@@ -79,7 +80,7 @@ class SettingsScreen(KpoScreen):
                 verb = "set" if state.is_set else "reset"
                 changed = f"{verb} by {state.updated_by} {state.updated_at:%Y-%m-%d %H:%M}"
             what = f"NOT VALID: {state.problem}" if state.problem else state.description
-            cells = (state.key, str(state.value), str(state.default), changed, what)
+            cells = (state.key, str(state.value), str(state.default), what, changed)
             table.add_row(*cells, key=state.key)
         table.move_cursor(row=min(row, len(states) - 1))
 
