@@ -23,6 +23,11 @@ def notices(app: App[Any]) -> list[str]:
     return [f"{n.title}: {n.message}" for n in raised]
 
 
+def showing(app: App[Any]) -> list[str]:
+    """The messages of the notifications on screen now (not those timed out or removed)."""
+    return [f"{n.title}: {n.message}" for n in list(app._notifications)]
+
+
 def table(app: App[Any]) -> VirtualTable:
     """The record table of the current screen (the visible one, on a detail screen)."""
     return next(t for t in app.screen.query(VirtualTable) if t.display and t.is_on_screen)
