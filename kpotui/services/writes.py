@@ -19,7 +19,9 @@ after; a ``delete`` every value it removed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
@@ -493,7 +495,7 @@ def write_all(
     read) raises :class:`Rejected` and nothing is written. Kinds come in dependency order
     (providers before the contracts that name them), each kind's chunks together."""
     try:
-        with store.write() as conn, tuning.large_page_cache(conn):
+        with _collector_paused(), store.write() as conn, tuning.large_page_cache(conn):
             batch = Batch(
                 conn, problems, label=label, on_existing=on_existing, existing_hint=existing_hint
             )
@@ -514,6 +516,25 @@ def write_all(
         problems.add(None, f"the database refused a value: {message}")
         raise Rejected from exc
     return batch.counts
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one bulk write.
+
+    A large batch holds hundreds of thousands of dicts (rows, values, problems) alive at
+    once, none in a reference cycle; each of the collector's passes walks all of them.
+    Importing the 200,000 deliverables took ~20% more CPU with it running (paired runs:
+    18.2-19.9 s user against 14.7-15.9 s). Memory is freed by reference counting as
+    usual; what is paused is only the search for cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _put_all(batch: Batch, chunks: Iterable[Chunk]) -> None:

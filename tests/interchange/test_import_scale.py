@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 
 from kpotui.interchange import importer
 from kpotui.interchange.inputs import CsvSource
+from kpotui.interchange.problems import InputError
 from kpotui.services import history, records, undo, writes
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store, open_store, tuning
@@ -129,3 +130,16 @@ def test_a_large_import_builds_the_secondary_indexes_again_and_a_failed_one_keep
     assert result.exit_code == 0, result.output
     assert any("ix_contract_status_end" in sql for sql in dropped)
     assert _indexes(db) == before
+
+
+def test_the_garbage_collector_runs_again_after_an_import_that_worked_or_failed(
+    store: Store,
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    _import_csv(store, "providers", "name\nAcme\n")
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        _import_csv(store, "providers", "name,country\n,India\n")  # no name
+    assert gc.isenabled()
