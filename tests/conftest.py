@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kpotui import config
+from kpotui.services import audit
 from kpotui.store import Store, open_store
 
 POSTGRES_ENV = "KPOTUI_TEST_POSTGRES_URL"
@@ -115,3 +118,19 @@ def store(db_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def as_user(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``with as_user("bea"):`` makes the services see another OS account meanwhile."""
+
+    @contextmanager
+    def switch(name: str) -> Iterator[None]:
+        real = audit.current_actor
+        monkeypatch.setattr(audit, "current_actor", lambda: name)
+        try:
+            yield
+        finally:
+            monkeypatch.setattr(audit, "current_actor", real)
+
+    return switch

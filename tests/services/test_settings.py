@@ -5,8 +5,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,22 +14,6 @@ from kpotui.models import Setting, utcnow
 from kpotui.services import audit, settings, undo
 from kpotui.services.errors import ConflictError, NotFoundError, UndoError, ValidationError
 from kpotui.store import Store
-
-
-@pytest.fixture
-def as_user(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``with as_user("bea"):`` makes the services see another OS account meanwhile."""
-
-    @contextmanager
-    def switch(name: str) -> Iterator[None]:
-        real = audit.current_actor
-        monkeypatch.setattr(audit, "current_actor", lambda: name)
-        try:
-            yield
-        finally:
-            monkeypatch.setattr(audit, "current_actor", real)
-
-    return switch
 
 
 def events(store: Store) -> list[dict[str, Any]]:

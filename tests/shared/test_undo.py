@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,22 +18,6 @@ from kpotui.services.errors import UndoError
 from kpotui.services.fields import kind_spec
 from kpotui.store import Store
 from tests.services import factories
-
-
-@pytest.fixture
-def as_user(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``with as_user("bea"):`` makes the services see another OS account meanwhile."""
-
-    @contextmanager
-    def switch(name: str) -> Iterator[None]:
-        real = audit.current_actor
-        monkeypatch.setattr(audit, "current_actor", lambda: name)
-        try:
-            yield
-        finally:
-            monkeypatch.setattr(audit, "current_actor", real)
-
-    return switch
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
