@@ -83,7 +83,7 @@ def large_template(
         finally:
             store.close()
 
-    cache = pytestconfig.cache  # None under -p no:cacheprovider: build it for this run only
+    cache = getattr(pytestconfig, "cache", None)  # none under -p no:cacheprovider: this run only
     directory = cache.mkdir("kpotui-large-firm") if cache else tmp_path_factory.mktemp("large")
     sources = [Path(large_firm.__file__), Path(sample_firm.__file__), SAMPLE]
     return cached_database(directory, "large", sources, build)

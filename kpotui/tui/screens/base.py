@@ -30,6 +30,10 @@ class Announcing(Protocol):
     records_changed: Signal[RecordsChanged]
 
 
+CHANGING_ACTIONS = frozenset({"new", "edit", "delete", "mark", "reset"})
+"""Actions of the screens that write: hidden from the footer when nothing can be written."""
+
+
 class KpoScreen(Screen[None]):
     """A full screen of the app: top bar, body (``compose_body``), footer with its keys.
 
@@ -70,6 +74,10 @@ class KpoScreen(Screen[None]):
         if self._missed is not None:
             change, self._missed = self._missed, None
             self.refresh_records(change)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions that change records are not offered (nor run) on a read-only database."""
+        return not (action in CHANGING_ACTIONS and self.is_mounted and self.database.read_only)
 
     def compose(self) -> ComposeResult:
         yield NavBar()

@@ -215,6 +215,8 @@ class RecordDetailScreen(EditingScreen):
             self.post_message(OpenRecord(listed.source.kind, event.row.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
         listed = self._active_list() if self.is_mounted else None
         if action == "new":
             return listed is not None

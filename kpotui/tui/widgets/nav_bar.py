@@ -32,17 +32,22 @@ class NavBar(Static):
         keys = cast(HasScreenKeys, self.app).screen_keys
         database = database_of(self)
         right = visible(database.label) + (" · read-only" if database.read_only else "")
-        full = "  ".join(f"{keys.get(s.mode, '')} {s.label}" for s in MAIN_SCREENS)
-        wide = len(full) + len(right) + 10 <= self.size.width
-        parts = []
-        for screen in MAIN_SCREENS:
-            key = keys.get(screen.mode, "")
-            text = f" {key} {screen.label} " if wide or screen.mode == current else f" {key} "
-            style = "reverse bold" if screen.mode == current else ""
-            link = f"@click=app.switch_mode('{screen.mode}')"
-            parts.append(Content.from_markup(f"[{style} {link}]$text[/]", text=text))
-        tabs = Content(" ").join(parts)
         brand = Content.styled(" kpotui ", "bold")
         tail = Content.styled(f" {right} ", "italic" if not database.read_only else "bold")
+
+        def tabs_of(wide: bool) -> Content:
+            parts = []
+            for screen in MAIN_SCREENS:
+                key = keys.get(screen.mode, "")
+                shown = wide or screen.mode == current
+                text = f" {key} {screen.label} " if shown else f" {key} "
+                style = "reverse bold" if screen.mode == current else ""
+                link = f"@click=app.switch_mode('{screen.mode}')"
+                parts.append(Content.from_markup(f"[{style} {link}]$text[/]", text=text))
+            return Content(" ").join(parts)
+
+        tabs = tabs_of(wide=True)
+        if brand.cell_length + tabs.cell_length + tail.cell_length + 1 > self.size.width:
+            tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
         gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
         self.update(Content.assemble(brand, tabs, " " * gap, tail))
