@@ -179,6 +179,14 @@ class Batch:
         if isinstance(key, str):
             self._failed.setdefault(spec.name, set()).add(key.strip())
 
+    def _forget(self, spec: KindSpec, records: Iterable[Mapping[str, Any]]) -> None:
+        """Drop the remembered ids of records renamed or deleted by this batch, so a later
+        item naming them looks them up again (and finds the record now so named, or none)."""
+        known = self._ids.get(spec.name)
+        if known:
+            for record in records:
+                known.pop(record[spec.key[0]], None)
+
     def state(self, spec: KindSpec) -> _KindState:
         state = self._kinds.get(spec.name)
         if state is None:
@@ -301,12 +309,13 @@ class Batch:
         state = self.state(spec)
         pending = []
         for record_id, raw, version in changes:
-            before = self._current(spec, current, record_id, version, "changed")
+            before = self._current(spec, current, record_id, version)
             values, errors = clean_collect(spec, raw, partial=True, cache=state.cache)
+            item = Item(raw, at)
             if errors:
-                self._fail(spec, Item(raw, at), errors)
+                self._fail(spec, item, errors)
                 continue
-            pending.append((before, values, Item(raw, at)))
+            pending.append((before, values, item))
         self._apply_updates(spec, pending, counts)
 
     def _current(
@@ -315,14 +324,13 @@ class Batch:
         current: Mapping[int, Record],
         record_id: int,
         version: int | None,
-        verb: str,
     ) -> Record:
         record = current.get(record_id)
         if record is None:
             raise NotFoundError(f"the {spec.name} was deleted by someone else")
         if version is not None and record["version"] != version:
             raise ConflictError(
-                f"{spec.name} {key_text(spec, record)!r} was {verb} by someone else "
+                f"{spec.name} {key_text(spec, record)!r} was changed by someone else "
                 f"(version {record['version']}, you read {version})",
                 record,
             )
@@ -357,6 +365,7 @@ class Batch:
         moved = statements.update_records(self.conn, spec, ready, batch=self.label)
         if moved:
             self._refuse_moved(spec, ready, moved)
+        self._forget(spec, (before for before, values, _ in ready if spec.key[0] in values))
         counts.updated += len(ready)
 
     def _refuse_moved(
@@ -368,7 +377,7 @@ class Batch:
             now = statements.records_by_id(self.conn, spec, [before["id"]]).get(before["id"])
             if now is None:
                 raise NotFoundError(f"the {spec.name} was deleted by someone else")
-            self._current(spec, {before["id"]: now}, before["id"], before["version"], "changed")
+            self._current(spec, {before["id"]: now}, before["id"], before["version"])
         raise ConflictError(
             f"{moved:,} of {len(ready):,} {spec.plural} were changed by someone else meanwhile",
             None,
@@ -395,7 +404,7 @@ class Batch:
         any of them. Returns what was deleted."""
         ids = [record_id for record_id, _ in targets]
         current = statements.records_by_id(self.conn, spec, ids)
-        found = [self._current(spec, current, i, v, "changed") for i, v in targets]
+        found = [self._current(spec, current, i, v) for i, v in targets]
         for other, f in referencing(spec.name):
             blocked = statements.first_referencing(self.conn, table_of(other).c[f.column], ids)
             if blocked is not None:
@@ -405,6 +414,7 @@ class Batch:
                     f"cannot delete {spec.name} {label!r}: referenced by {reasons}"
                 )
         statements.delete_records(self.conn, spec, found, batch=self.label)
+        self._forget(spec, found)
         return found
 
 

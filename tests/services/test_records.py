@@ -179,3 +179,29 @@ def test_a_record_stored_before_the_character_rules_is_found_by_its_name(store: 
         conn.execute(text("UPDATE provider SET name = :name"), {"name": "Evil\x1b[2JCorp"})
     found = records.find(store, "provider", {"name": " Evil\x1b[2JCorp "})
     assert found is not None and found["name"] == "Evil\x1b[2JCorp"
+
+
+def test_a_name_renamed_or_deleted_earlier_in_a_batch_is_looked_up_again(store: Store) -> None:
+    from kpotui.services import writes
+    from kpotui.services.fields import kind_spec
+
+    acme = make.provider(store, "Acme")
+    gone = make.provider(store, "Gone")
+    provider, contract = kind_spec("provider"), kind_spec("contract")
+    with store.write() as conn:
+        problems = writes.FieldProblems()
+        batch = writes.Batch(conn, problems)
+        batch.put(
+            contract,
+            [
+                writes.Item(
+                    {"code": "C-1", "title": "A", "provider": "Acme", "service_line": "legal"}
+                )
+            ],
+        )  # Acme's id is known now
+        batch.update(provider, [(acme["id"], {"name": "Acme Ltd"}, None)])
+        batch.delete(provider, [(gone["id"], None)])
+        for code, name in (("C-2", "Acme"), ("C-3", "Gone")):
+            item = {"code": code, "title": code, "provider": name, "service_line": "legal"}
+            batch.put(contract, [writes.Item(item)])
+            assert problems.errors.pop("provider") == f"no provider named {name!r}"
