@@ -241,6 +241,15 @@ def parse(key: str, raw: object) -> Any:
         raise ValidationError({key: str(exc)}) from None
 
 
+def _raced(setting: FirmSetting[Any]) -> ConflictError:
+    """PostgreSQL: someone stored the setting between this transaction's read and write."""
+    return ConflictError(
+        f"firm setting {setting.key} was changed by someone else at the same time; "
+        "nothing was saved",
+        None,
+    )
+
+
 def _write(
     conn: Connection,
     setting: FirmSetting[Any],
@@ -268,12 +277,8 @@ def _write(
             setting_id = conn.execute(
                 insert(TABLE).values(key=setting.key, **values).returning(TABLE.c.id)
             ).scalar_one()
-        except IntegrityError:  # PostgreSQL: someone stored it between our read and insert
-            raise ConflictError(
-                f"firm setting {setting.key} was changed by someone else at the same time; "
-                "nothing was saved",
-                None,
-            ) from None
+        except IntegrityError:
+            raise _raced(setting) from None
     else:
         setting_id = row["id"]
         changed = conn.execute(
@@ -281,12 +286,8 @@ def _write(
             .where(TABLE.c.id == setting_id, TABLE.c.version == current.version)
             .values(version=TABLE.c.version + 1, **values)
         )
-        if changed.rowcount != 1:  # PostgreSQL: someone saved it between our read and update
-            raise ConflictError(
-                f"firm setting {setting.key} was changed by someone else at the same time; "
-                "nothing was saved",
-                None,
-            )
+        if changed.rowcount != 1:
+            raise _raced(setting)
     audit.append(
         conn,
         action=AuditAction.UPDATE.value,
