@@ -8,16 +8,13 @@ in SQL (tests/services/test_rules.py holds the two together). Horizons default t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 
 from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
 from kpotui.services.notice import inside_notice, notice_deadline
+from kpotui.services.records import Record
 from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, OUTSOURCED
-
-Record = Mapping[str, Any]
 
 
 class Flag(StrEnum):

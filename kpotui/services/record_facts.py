@@ -8,11 +8,10 @@ word these; the rules are :mod:`kpotui.services.flags`'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from kpotui.services import records
 from kpotui.services.clock import today as clock_today
@@ -20,10 +19,9 @@ from kpotui.services.flags import Flag, row_flags
 from kpotui.services.horizons import firm_horizons
 from kpotui.services.insights import ProviderCost, Reliability, contract_spend, reliability
 from kpotui.services.notice import notice_deadline
+from kpotui.services.records import Record
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.store import Store
-
-Record = Mapping[str, Any]
 
 
 @dataclass(frozen=True)

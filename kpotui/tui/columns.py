@@ -16,14 +16,13 @@ from kpotui.services import insights
 from kpotui.services.fields import kind_spec
 from kpotui.services.flags import Flag, row_flags
 from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
+from kpotui.services.records import Record
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
 from kpotui.tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
     from kpotui.store import Store
-
-Record = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
