@@ -183,20 +183,21 @@ def insert_records(
     columns = _insert_plan(spec.name)[0]
     rows = [_insert_values(spec, record, ref_ids) for record, ref_ids, _ in new]
     fixed = {"created_at": now, "updated_at": now, "version": 1}
-    given = [i for i, (_, _, record_id) in enumerate(new) if record_id is not None]
-    if given:  # undo re-creates deleted records under their old ids
-        insert_many(conn, table, ["id", *columns], ([new[i][2], *rows[i]] for i in given), fixed)
-    given_ids = set(given)
-    # A plain executemany: asking for RETURNING ids makes drivers insert row by row on
-    # SQLite. The new ids are read back by key instead, in one query.
-    insert_many(conn, table, columns, (r for i, r in enumerate(rows) if i not in given_ids), fixed)
+    with_id = {i for i, (_, _, record_id) in enumerate(new) if record_id is not None}
+    if with_id:  # undo re-creates deleted records under their old ids
+        insert_many(conn, table, ["id", *columns], ([new[i][2], *rows[i]] for i in with_id), fixed)
     at_key = [columns.index(name) for name in key_columns(spec)]
-    added = {
-        tuple(row[:-1]): row[-1]
-        for row in conn.execute(
-            select(*(table.c[columns[i]] for i in at_key), table.c.id).where(table.c.id > before)
-        ).all()
-    }
+    added: dict[tuple[Any, ...], int] = {}
+    if len(with_id) < len(new):
+        # A plain executemany: asking for RETURNING ids makes drivers insert row by row on
+        # SQLite. The new ids are read back by key instead, in one query.
+        rest = (r for i, r in enumerate(rows) if i not in with_id)
+        insert_many(conn, table, columns, rest, fixed)
+        keys_and_ids = select(*(table.c[columns[i]] for i in at_key), table.c.id)
+        added = {
+            tuple(row[:-1]): row[-1]
+            for row in conn.execute(keys_and_ids.where(table.c.id > before)).all()
+        }
     ids = [
         record_id if record_id is not None else added[tuple(row[i] for i in at_key)]
         for row, (_, _, record_id) in zip(rows, new, strict=True)
