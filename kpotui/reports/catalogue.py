@@ -51,10 +51,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _summary_cell(name: str, value: Any) -> str:
+    if name == "retention_covered":  # two numbers in JSON, one figure for a person
+        return f"{value['covered']} of {value['outsourced']}"
+    return _text(value)
+
+
 def summary_report(store: Store, today: date) -> Report:
     data = _json_safe(insights.summary(store, today))
     rows = [
-        [name.replace("_", " "), _text(value)]
+        [name.replace("_", " "), _summary_cell(name, value)]
         for name, value in data.items()
         if name not in ("records", "today")
     ]

@@ -60,7 +60,7 @@ def test_summary_of_the_sample_firm(csv_sample_db: str) -> None:
     # 15 outsourced/hybrid activities; with an owner and a fresh note: model maintenance,
     # preview drafting, deep-dives, healthcare patents, copy-editing, charts, research
     # payment account administration, web-scraper maintenance.
-    assert summary["retention_covered"] == "8/15"
+    assert summary["retention_covered"] == {"covered": 8, "outsourced": 15}
     # ENG-2023-004 ends 08-31 with 90 days' notice (deadline 06-02) and ENG-2024-011 ends
     # 07-31 with 45 days (deadline 06-16); ENG-2024-005's deadline is 07-02, not yet.
     assert summary["contracts_in_notice"] == 2
@@ -72,6 +72,13 @@ def test_summary_of_the_sample_firm(csv_sample_db: str) -> None:
     # (Bayanihan 134,500, Sierra Madre 270,000; the draft credit pilot does not count).
     share = json.dumps(summary["largest_provider_share"])
     assert "Meridian Analytics Pvt Ltd 67%" in share
+
+
+def test_summary_as_text_shows_retention_as_one_figure(csv_sample_db: str) -> None:
+    result = kpotui(csv_sample_db, "report", "summary", env=TODAY)
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.stdout.splitlines() if row.startswith("retention"))
+    assert line.split() == ["retention", "covered", "8", "of", "15"]
 
 
 def test_overdue_report_lists_the_five(csv_sample_db: str) -> None:

@@ -303,7 +303,7 @@ def test_summary_brings_the_headlines_together(firm: Store) -> None:
     assert summary["overdue_deliverables"] == 2
     assert summary["due_in_14_days"] == 2
     assert summary["outsourced_core_at_risk"] == 2
-    assert summary["retention_covered"] == "1/4"
+    assert summary["retention_covered"] == {"covered": 1, "outsourced": 4}
     assert summary["contracts_in_notice"] == 1
     assert summary["provider_decisions_this_quarter"] == 2
     assert summary["irreversible_provider_decisions_this_quarter"] == 1

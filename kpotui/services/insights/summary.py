@@ -31,7 +31,7 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
         "overdue_deliverables": due.overdue_count,
         "due_in_14_days": due.due_soon_count,
         "outsourced_core_at_risk": kept.at_risk_count,
-        "retention_covered": f"{kept.covered}/{kept.outsourced}",
+        "retention_covered": {"covered": kept.covered, "outsourced": kept.outsourced},
         "contracts_in_notice": sum(1 for r in renewals(store, today) if r.inside_notice(today)),
         "provider_decisions_this_quarter": decisions.total,
         "irreversible_provider_decisions_this_quarter": decisions.irreversible,
