@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from kpotui.cli.common import AppContext
+from kpotui.cli.common import AppContext, KpotuiGroup
 from kpotui.cli.data import export_command, import_command, list_command, report_command
 from kpotui.cli.db import backup_command, config_group, db_group, init_command
 from kpotui.cli.demo import demo_command
@@ -16,7 +16,11 @@ from kpotui.cli.settings import setting_group
 from kpotui.cli.undo import undo_command
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=KpotuiGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,29 @@ class UserError(click.ClickException):
         click.echo(f"kpotui: {visible(self.format_message())}", err=True)
 
 
+class KpotuiGroup(click.Group):
+    """The top command. When the reader of standard output stops early (``| head -1``),
+    the command ends quietly with status 0, as a Unix filter does: no message, and
+    nothing more is written (what is still buffered goes to the null device)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(0)
+
+
+def _silence_stdout() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def user_errors(func: F) -> F:
     """Turn the refusals of services, store and config into one-line errors, and so the
     database's own: a full disk, a lost server connection, a lock held too long."""
@@ -47,6 +71,8 @@ def user_errors(func: F) -> F:
 
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            raise  # the reader stopped early: not a mistake (see KpotuiGroup)
         except (ServiceError, StoreError, ConfigError) as exc:
             raise UserError(str(exc)) from exc
         except OperationalError as exc:  # the transaction was rolled back
