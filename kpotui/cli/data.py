@@ -203,6 +203,7 @@ def _day(value: datetime | None) -> date | None:
 @format_option(
     "table", "json", "csv", default="table", help="json is a kpotui/1 document: input for import"
 )
+@today_option
 @pass_app
 @user_errors
 def list_command(
@@ -215,6 +216,7 @@ def list_command(
     sort: str | None,
     limit: int | None,
     fmt: str,
+    today: datetime | None,  # only what relative dates count from: DAY has read it
     **equals: str | None,
 ) -> None:
     """List the records of KIND (providers, contracts, deliverables, tasks, notes,

@@ -7,7 +7,9 @@ model (a test checks them against the code).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
@@ -26,7 +28,63 @@ KINDS: dict[str, str] = {
 }
 """Every kind, singular -> plural, in dependency order."""
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
-DAY = click.DateTime(formats=["%Y-%m-%d"])
+DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
+_NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_OFFSET = re.compile(r"([+-])(\d{1,6})([dw])")
+
+
+class DayType(click.ParamType):
+    """A date in any of :data:`DATE_FORMS`; relative forms count from ``--today`` when the
+    command has it (it is eager, so parsed first), else from KPOTUI_TODAY, else today.
+
+    The value is a datetime at midnight, as ``click.DateTime`` gives: callers take
+    ``.date()``."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        where = param.opts[0] if param is not None and param.opts else "date"
+        text = str(value).strip().lower()
+        try:
+            return datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            pass
+        offset = _offset(text)
+        if offset is None:
+            raise UserError(f"{where}: {str(value)[:40]!r} is not a date (use {DATE_FORMS})")
+        try:
+            return datetime.combine(_base(ctx) + offset, datetime.min.time())
+        except OverflowError:
+            raise UserError(f"{where}: {value!r} is out of range") from None
+
+
+def _offset(text: str) -> timedelta | None:
+    if text in _NAMED_DAYS:
+        return timedelta(days=_NAMED_DAYS[text])
+    match = _OFFSET.fullmatch(text)
+    if match is None:
+        return None
+    sign, count, unit = match.groups()
+    days = int(count) * (7 if unit == "w" else 1)
+    return timedelta(days=-days if sign == "-" else days)
+
+
+def _base(ctx: click.Context | None) -> date:
+    """The date relative forms count from."""
+    from kpotui.services.clock import today
+
+    given = ctx.params.get("today") if ctx is not None else None
+    if isinstance(given, datetime):
+        return given.date()
+    try:
+        return today()
+    except ValueError:
+        raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
+
+
+DAY = DayType()
 
 
 class KindChoice(click.Choice[str]):
@@ -63,8 +121,9 @@ def today_option(func: F) -> F:
     return click.option(
         "--today",
         type=DAY,
-        metavar="YYYY-MM-DD",
-        help="The date to work as of (default: KPOTUI_TODAY, else today).",
+        is_eager=True,  # parsed before the other dates, which may count from it
+        help="The date to work as of, and that relative dates count from (default: "
+        "KPOTUI_TODAY, else today).",
     )(func)
 
 

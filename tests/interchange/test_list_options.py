@@ -1,0 +1,57 @@
+"""``kpotui list`` and ``report`` options a script relies on: a mistyped name is an error
+(not an empty list), several statuses at once, and dates relative to today."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.interchange.conftest import kpotui
+
+TODAY = {"KPOTUI_TODAY": "2025-06-30"}
+
+
+def _rows(db: str, *args: str, env: dict[str, str] | None = None) -> list[list[str]]:
+    result = kpotui(db, "list", *args, "--format", "csv", env=env)
+    assert result.exit_code == 0, result.output
+    return list(csv.reader(io.StringIO(result.stdout, newline="")))[1:]
+
+
+@pytest.mark.parametrize(
+    ("relative", "absolute"),
+    [
+        (["--due-after", "yesterday", "--due-before", "+2w"], ["2025-06-29", "2025-07-14"]),
+        (["--due-after", "-30d", "--due-before", "today"], ["2025-05-31", "2025-06-30"]),
+        (["--due-after", "TODAY", "--due-before", "+4d"], ["2025-06-30", "2025-07-04"]),
+    ],
+)
+def test_dates_relative_to_today(sample_db: str, relative: list[str], absolute: list[str]) -> None:
+    after, before = absolute
+    expected = _rows(sample_db, "deliverables", "--due-after", after, "--due-before", before)
+    assert expected
+    assert _rows(sample_db, "deliverables", *relative, env=TODAY) == expected
+    # --today counts even when given after the dates that count from it
+    assert _rows(sample_db, "deliverables", *relative, "--today", "2025-06-30") == expected
+
+
+def test_report_today_can_be_relative(sample_db: str) -> None:
+    result = kpotui(sample_db, "report", "--today", "-1w", env=TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Summary as of 2025-06-23\n")
+
+
+@pytest.mark.parametrize("value", ["soon", "2025-02-30", "+3x", "14d", "+"])
+def test_a_bad_date_is_one_line_naming_the_option_and_the_forms(sample_db: str, value: str) -> None:
+    result = kpotui(sample_db, "list", "deliverables", "--due-before", value)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"kpotui: --due-before: {value!r} is not a date (use YYYY-MM-DD, today, yesterday, "
+        "tomorrow, or days or weeks from today: +14d, -30d, +2w)\n"
+    )
+
+
+def test_a_date_out_of_range_is_refused(sample_db: str) -> None:
+    result = kpotui(sample_db, "report", "--today", "+999999w")
+    assert (result.exit_code, result.stderr) == (1, "kpotui: --today: '+999999w' is out of range\n")
