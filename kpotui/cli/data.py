@@ -189,11 +189,11 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("list")
 @click.argument("kind", type=KindChoice(), metavar="KIND")
-@click.option("--status", help="contracts, deliverables, decisions")
+@click.option("--status", help="contracts, deliverables, decisions; a,b matches either")
 @click.option("--provider", help="by name; also the provider of a record's contract")
 @click.option("--contract", help="by code")
 @click.option("--classification", help="tasks: core or non-core")
-@click.option("--sourcing", help="tasks: in-house, outsourced or hybrid")
+@click.option("--sourcing", help="tasks: in-house, outsourced or hybrid; a,b matches either")
 @click.option("--tag", help="notes")
 @click.option("--due-before", type=DAY, help="the kind's main date, strictly before")
 @click.option("--due-after", type=DAY, help="the kind's main date, strictly after")
@@ -225,7 +225,7 @@ def list_command(
     The main date of --due-before/--due-after: a deliverable's due_date, a contract's
     end_date, a decision's date, a note's review_by, a provider's certification_expiry.
     """
-    from kpotui.cli.selection import build_filter, check_sort, matching
+    from kpotui.cli.selection import build_filter, check_names, check_sort, matching
     from kpotui.interchange import csv_codec, document
     from kpotui.services.fields import kind_spec
 
@@ -246,6 +246,10 @@ def list_command(
         raise UserError(str(exc)) from None
     descending = sort.startswith("-") if sort else None
     with opened_store(app, create=False) as store:
+        try:
+            check_names(store, spec, flt)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         records = matching(
             store, spec.name, flt, sort=sort_field, descending=descending, limit=limit
         )

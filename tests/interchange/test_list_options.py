@@ -20,6 +20,64 @@ def _rows(db: str, *args: str, env: dict[str, str] | None = None) -> list[list[s
 
 
 @pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["deliverables", "--provider", "meridian"],
+            "--provider: no provider has the name 'meridian' "
+            "(closest: 'Meridian Analytics Pvt Ltd')",
+        ),
+        (
+            ["contracts", "--provider", "Thornbery Regulatory Advisory"],
+            "--provider: no provider has the name 'Thornbery Regulatory Advisory' "
+            "(closest: 'Thornbury Regulatory Advisory Ltd')",
+        ),
+        (
+            ["deliverables", "--contract", "ENG-2025-02"],
+            "--contract: no contract has the code 'ENG-2025-02' (closest: 'ENG-2025-002')",
+        ),
+        (["tasks", "--contract", "NOPE"], "--contract: no contract has the code 'NOPE'"),
+        (["notes", "--tag", "esgg"], "--tag: no note has the tag 'esgg' (closest: 'esg')"),
+        (["notes", "--tag", "NOPE"], "--tag: no note has the tag 'NOPE'"),
+    ],
+)
+def test_an_unknown_name_is_refused_with_the_closest(
+    sample_db: str, args: list[str], expected: str
+) -> None:
+    for fmt in ("table", "csv"):
+        result = kpotui(sample_db, "list", *args, "--format", fmt)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == f"kpotui: {expected}\n"
+
+
+def test_a_known_name_without_matching_rows_is_an_empty_list(sample_db: str) -> None:
+    provider = ["--provider", "Meridian Analytics Pvt Ltd"]
+    assert _rows(sample_db, "deliverables", *provider, "--status", "cancelled") == []
+    assert _rows(sample_db, "deliverables", *provider)
+
+
+def test_several_statuses_match_any_of_them(sample_db: str) -> None:
+    active = _rows(sample_db, "contracts", "--status", "active")
+    on_hold = _rows(sample_db, "contracts", "--status", "on-hold")
+    assert active and on_hold
+    both = _rows(sample_db, "contracts", "--status", "active, ON-HOLD")
+    assert sorted(both) == sorted(active + on_hold)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("active,finished", "'finished' is not one of draft, active, on-hold, completed"),
+        (",", "give one or more of draft, active, on-hold, completed, terminated"),
+    ],
+)
+def test_every_status_in_a_list_is_checked(sample_db: str, value: str, expected: str) -> None:
+    result = kpotui(sample_db, "list", "contracts", "--status", value)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"kpotui: --status: {expected}"), result.stderr
+
+
+@pytest.mark.parametrize(
     ("relative", "absolute"),
     [
         (["--due-after", "yesterday", "--due-before", "+2w"], ["2025-06-29", "2025-07-14"]),
