@@ -2,7 +2,7 @@
 
 A filter that does not apply to the kind (``--classification`` for contracts) or a value
 that is not allowed (``--status finished``) is refused with a message, rather than
-silently matching nothing.
+silently matching nothing; so is a name no record has (``--provider meridain``).
 """
 
 from __future__ import annotations
