@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, select
@@ -77,8 +79,39 @@ def not_an_undo(table: Any) -> ColumnElement[bool]:
     return table.c.batch.is_(None) | ~table.c.batch.startswith(UNDO_PREFIX)
 
 
-def recent(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest events across the database, newest first."""
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events of the audit trail to read; a field left None filters nothing."""
+
+    since: datetime | None = None
+    """Events at or after this moment (an aware datetime)."""
+    actor: str | None = None
+    kind: str | None = None
+    """A kind as the trail names it: ``task``, ``setting`` (see :mod:`.change_log`)."""
+    key: str | None = None
+    """A record's key as an event names it (the key it had at the time)."""
+
+
+def recent(
+    store: Store, *, flt: LogFilter | None = None, before: int | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest events across the database, newest first, deleted records' included;
+    ``before`` (an event's id) continues from a page: only older events.
+
+    Each filter has an index that ends with ``id`` (migration 0012), so a page reads about
+    ``limit`` entries of one index, however long the trail is.
+    """
+    flt = flt or LogFilter()
     query = select(AUDIT).order_by(AUDIT.c.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AUDIT.c.id < before)
+    if flt.since is not None:
+        query = query.where(AUDIT.c.at >= flt.since.astimezone(UTC))
+    if flt.actor is not None:
+        query = query.where(AUDIT.c.actor == flt.actor)
+    if flt.kind is not None:
+        query = query.where(AUDIT.c.kind == flt.kind)
+    if flt.key is not None:
+        query = query.where(AUDIT.c.key == flt.key)
     with store.read() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
