@@ -47,7 +47,7 @@ CHOICES = (
     ),
     TextChoice("actor", "actor", "account, enter", width=20),
 )
-COLUMNS = (("When", 16), ("Who", 10), ("Action", 6), ("Kind", 11), ("Record", 28), ("Changes", 0))
+COLUMNS = (("When", 16), ("Who", 8), ("Action", 6), ("Kind", 11), ("Record", 20), ("Changes", 0))
 
 
 class ChangesScreen(KpoScreen):
@@ -115,7 +115,7 @@ class ChangesScreen(KpoScreen):
             when = change_log.event_time(event).astimezone()
             table.add_row(
                 f"{when:%Y-%m-%d %H:%M}",
-                change_log.shortened(visible(event["actor"]), 10),
+                change_log.shortened(visible(event["actor"]), 8),
                 event["action"],
                 change_log.noun(event["kind"]),
                 change_log.shortened(visible(event["key"])),
