@@ -152,3 +152,19 @@ def test_hostile_text_is_escaped_and_long_values_shortened(firm: str) -> None:
     encoded = log(firm, "--limit", "1", "--format", "json").stdout
     assert "\x1b" not in encoded and "\u202e" not in encoded
     assert json.loads(encoded)[0]["changes"]["notes\u202e"][1] == "x" * 200
+
+
+def test_since_leaves_out_older_events(firm: str) -> None:
+    store = open_store(firm)
+    try:
+        month_ago = datetime.now(UTC) - timedelta(days=30)
+        with store.write() as conn:
+            conn.execute(insert(audit.AUDIT).values(
+                at=month_ago, actor="old", action="update", kind="provider", record_id=1,
+                key="Meridian", changes={"country": ["PL", "CZ"]},
+            ))  # fmt: skip
+    finally:
+        store.close()
+    assert "old" not in [row[1] for row in lines(log(firm, "--since", "7d"))]
+    assert lines(log(firm, "--since", "5w"))[0][1] == "old"
+    assert lines(log(firm, "--since", "5w", "--actor", "old"))[0][5] == "country: PL → CZ"
