@@ -187,6 +187,33 @@ def insight_figure(target: str, name: str, runs: int) -> Figure:
     return figure
 
 
+def log_figures(s: Setting) -> list[Figure]:
+    """``kpotui log``'s query: the newest 50 events, unfiltered and by a rare kind."""
+    from kpotui.services import audit
+    from kpotui.store import open_store
+
+    store = open_store(str(s.large_db))
+    cases = {
+        "log: newest 50 events": audit.LogFilter(),
+        "log: newest 50 provider events": audit.LogFilter(kind="provider"),
+    }
+    figures = []
+    for name, flt in cases.items():
+        audit.recent(store, flt=flt, limit=50)  # warm the page cache, as a second run has
+
+        def read(flt: audit.LogFilter = flt) -> float:
+            start = time.perf_counter()
+            audit.recent(store, flt=flt, limit=50)
+            return time.perf_counter() - start
+
+        command = f"audit.recent(store, flt={flt!r}, limit=50), in bench/run.py"
+        figure = Figure(name, median(repeat(s.runs, read)), "s", command)
+        figure.target, figure.met = "≤ 50 ms", figure.value <= 0.050
+        figures.append(figure)
+    store.close()
+    return figures
+
+
 def import_figures(s: Setting) -> list[Figure]:
     """200,000 deliverables from CSV through ``kpotui import`` against sqlite3's .import."""
     csv_file = s.large_csv / "deliverables.csv"

@@ -324,6 +324,9 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_record", "kind", "record_id"),
         Index("ix_audit_actor", "actor", "id"),
         Index("ix_audit_batch", "batch"),
+        Index("ix_audit_kind", "kind", "id"),
+        Index("ix_audit_key", "key", "id"),
+        Index("ix_audit_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,6 +12,7 @@ from kpotui.cli.common import AppContext, KpotuiGroup
 from kpotui.cli.data import export_command, import_command, list_command, report_command
 from kpotui.cli.db import backup_command, config_group, db_group, init_command
 from kpotui.cli.demo import demo_command
+from kpotui.cli.log import log_command
 from kpotui.cli.settings import setting_group
 from kpotui.cli.undo import undo_command
 
@@ -49,6 +50,7 @@ main.add_command(config_group)
 main.add_command(setting_group)
 main.add_command(backup_command)
 main.add_command(undo_command)
+main.add_command(log_command)
 main.add_command(import_command)
 main.add_command(export_command)
 main.add_command(list_command)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, select
@@ -20,6 +22,8 @@ from kpotui.store import Store
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 UNDO_PREFIX = "undo:"
 """Starts the batch of every change an undo writes (see :mod:`kpotui.services.undo`)."""
+CLOCK_SKEW = timedelta(hours=1)
+"""How far the clocks of two writers may disagree for ``recent(since=...)`` to be exact."""
 
 
 def current_actor() -> str:
@@ -77,8 +81,46 @@ def not_an_undo(table: Any) -> ColumnElement[bool]:
     return table.c.batch.is_(None) | ~table.c.batch.startswith(UNDO_PREFIX)
 
 
-def recent(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest events across the database, newest first."""
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events of the audit trail to read; a field left None filters nothing."""
+
+    since: datetime | None = None
+    """Events at or after this moment (an aware datetime)."""
+    actor: str | None = None
+    kind: str | None = None
+    """A kind as the trail names it: ``task``, ``setting`` (see :mod:`.change_log`)."""
+    key: str | None = None
+    """A record's key as an event names it (the key it had at the time)."""
+
+
+def recent(
+    store: Store, *, flt: LogFilter | None = None, before: int | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest events across the database, newest first, deleted records' included;
+    ``before`` (an event's id) continues from a page: only older events.
+
+    Each filter has an index (migration 0012; the actor's ends with ``id``), so a page
+    reads about ``limit`` entries of one index, and ``since`` the window's part of one.
+    """
+    flt = flt or LogFilter()
     query = select(AUDIT).order_by(AUDIT.c.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AUDIT.c.id < before)
+    if flt.since is not None:
+        # Events are appended in time order, so the first one of the window bounds the
+        # walk back from the newest (else a window of fewer than ``limit`` events would
+        # read the whole trail). It is looked up a margin earlier, for writers whose
+        # clocks disagree (PostgreSQL clients on several machines).
+        since = flt.since.astimezone(UTC)
+        earlier = AUDIT.c.at >= since - CLOCK_SKEW
+        first = select(AUDIT.c.id).where(earlier).order_by(AUDIT.c.at).limit(1).scalar_subquery()
+        query = query.where(AUDIT.c.at >= since, AUDIT.c.id >= first)
+    if flt.actor is not None:
+        query = query.where(AUDIT.c.actor == flt.actor)
+    if flt.kind is not None:
+        query = query.where(AUDIT.c.kind == flt.kind)
+    if flt.key is not None:
+        query = query.where(AUDIT.c.key == flt.key)
     with store.read() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]

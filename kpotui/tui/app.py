@@ -81,6 +81,7 @@ class KpoApp(App[None]):
         ),
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
         Binding("comma", "settings", "Firm settings", id="app.settings", show=False),
+        Binding("c", "changes", "Changes across the firm", id="app.changes", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
@@ -93,8 +94,8 @@ class KpoApp(App[None]):
             priority=True,
         ),
     ]
-    """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``
-    and ``,`` stay off the footer (no room at 80 columns): help and the palette list them.
+    """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``,
+    ``,`` and ``c`` stay off the footer (no room at 80 columns): help and the palette list them.
 
     Tab and shift+tab are priority keys of the app, so the focus moves as the app reads
     them: a paste, or keys typed fast over SSH, arrive in one burst, and the keys after a
@@ -263,6 +264,12 @@ class KpoApp(App[None]):
 
         if not isinstance(self.screen, ModalScreen | SettingsScreen):
             self.push_screen(SettingsScreen())
+
+    def action_changes(self) -> None:
+        from kpotui.tui.screens.changes import ChangesScreen
+
+        if not isinstance(self.screen, ModalScreen | ChangesScreen):
+            self.push_screen(ChangesScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""

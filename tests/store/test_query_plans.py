@@ -35,6 +35,9 @@ LARGE_FIRM_STATS: dict[tuple[str, str | None], str] = {
     ("audit_event", "ix_audit_actor"): "342000 342000 1",
     ("audit_event", "ix_audit_batch"): "342000 342000",
     ("audit_event", "ix_audit_record"): "342000 57000 1",
+    ("audit_event", "ix_audit_kind"): "342000 57000 1",
+    ("audit_event", "ix_audit_key"): "342000 2 1",
+    ("audit_event", "ix_audit_at"): "342000 50000",
     ("contract", "ix_contract_provider"): "20000 11 5 3 1 1",
     ("contract", "ix_contract_status_end"): "20000 4000 4 2",
     ("contract", "sqlite_autoindex_contract_1"): "20000 1",
@@ -221,3 +224,19 @@ def test_audit_trail_reads_use_an_index(firm: Store) -> None:
 
     problems = _problems(_plans(firm, read), aggregate=False, page=True)
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("flt", "index"),
+    [
+        (audit.LogFilter(kind="provider"), "ix_audit_kind"),
+        (audit.LogFilter(key="D1"), "ix_audit_key"),
+    ],
+)
+def test_change_log_filters_read_their_own_index(
+    firm: Store, flt: audit.LogFilter, index: str
+) -> None:
+    """A rare kind's newest events are found in its index, not by reading the trail."""
+    [(_, lines)] = _plans(firm, lambda: audit.recent(firm, flt=flt, before=10**9))
+    assert any(f"USING INDEX {index}" in line for line in lines), lines
+    assert not any("TEMP B-TREE" in line for line in lines), lines

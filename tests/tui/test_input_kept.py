@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from kpotui.services import records
 from kpotui.store import open_store
@@ -140,3 +140,36 @@ async def test_the_mark_dialog_takes_a_date_then_a_status(
         marked = deliverable(firm_db, row.id)
         assert marked["status"] == "accepted" and marked["quality_score"] == 4
         assert str(marked["accepted_date"]) == "2025-06-20"
+
+
+async def test_bound_keys_in_a_burst_after_tab_apply_in_order(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        burst(app, *"Lodz", "tab", *"ab", "backspace", "c", "home", "x", "end", "y")
+        burst(app, "shift+tab", "end", "left", "backspace", "o")
+        await settle(pilot)
+        values = {row.id: row.value for row in form.query(Input)}
+        assert values["field-country"] == "xacy"
+        assert values["field-name"] == "Looz"
+
+
+async def test_bound_keys_in_a_burst_keep_their_place_in_a_long_text(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)
+        body = app.screen.query_one("#field-body", TextArea)
+        body.focus()
+        await settle(pilot)
+        burst(app, *"ab", "backspace", "c", "home", "x")
+        await settle(pilot)
+        assert body.text == "xac"

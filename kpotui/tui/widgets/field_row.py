@@ -19,6 +19,7 @@ from kpotui.services.validation import clean_value
 from kpotui.text import visible
 from kpotui.tui import formatting as fmt
 from kpotui.tui.database import AppDatabase
+from kpotui.tui.widgets.keys_in_order import OrderedInput, OrderedTextArea
 
 TEXT_HINTS = {
     FieldType.DATE: "YYYY-MM-DD",
@@ -81,12 +82,14 @@ class FieldRow(Vertical):
         if spec.type is FieldType.BOOL:
             return Checkbox("", bool(value), compact=True, id=ident)
         if spec.multiline:
-            area = TextArea(editable_text(spec, value), soft_wrap=True, compact=True, id=ident)
+            area = OrderedTextArea(
+                editable_text(spec, value), soft_wrap=True, compact=True, id=ident
+            )
             area.add_class("markdown" if spec.markdown else "long-text")
             return area
         suggester = RefSuggester(self.database, spec.ref) if spec.ref else None
         hint = TEXT_HINTS.get(spec.type, "")
-        return Input(
+        return OrderedInput(
             editable_text(spec, value),
             placeholder=hint,
             suggester=suggester,
