@@ -175,3 +175,21 @@ async def test_reloading_theirs_after_a_conflict_refreshes_the_detail_screen(
         assert isinstance(app.screen, RecordForm)
         title = str(detail.query_one(".detail-title", Static).render())
         assert " · Theirs · " in title
+
+
+async def test_the_cursor_stays_on_its_record_when_another_session_moves_one_above(
+    firm_db: Path, other: Store, as_user: Any
+) -> None:
+    app = live_app(firm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_contract(pilot)
+        index = table(app).cursor_index
+        with as_user("ana"):
+            later = contract(other, "ENG-2025-002")
+            writes.update(
+                other, "contract", later["id"], {"code": "ENG-2000-001"}, version=later["version"]
+            )
+        await look(pilot)
+        assert cell(app, "code") == CODE
+        assert table(app).cursor_index == index + 1
+        assert elsewhere(app) == ["ana updated contract ENG-2000-001"]
