@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from kpotui.services import audit, history, insights, listing
+from kpotui.services import audit, changes, history, insights, listing
 from kpotui.services.insights import activities
 from kpotui.store import Store, open_store
 from tests.services import factories as make
@@ -221,3 +221,13 @@ def test_audit_trail_reads_use_an_index(firm: Store) -> None:
 
     problems = _problems(_plans(firm, read), aggregate=False, page=True)
     assert problems == [], "\n".join(problems)
+
+
+def test_the_change_marker_and_the_events_after_it_use_the_primary_key(firm: Store) -> None:
+    """What every open app runs every 2 s: never a read of the whole audit trail."""
+    plans = _plans(
+        firm, lambda: changes.events_after(firm, changes.marker(firm).event_id - 2, limit=5)
+    )
+    assert _problems(plans, aggregate=True, page=True) == []
+    lines = [line for _, found in plans for line in found if "audit_event" in line]
+    assert lines and all(line.startswith("SEARCH audit_event") for line in lines), lines
