@@ -166,13 +166,15 @@ class KpoApp(App[None]):
             self._watcher = self._watcher or Watcher(self.database)
             noticed = self._watcher.check()
         except Exception as exc:  # a database gone or broken: say so once, look no more
-            self.call_from_thread(self._stop_checking, exc)
+            if self.is_running:  # not the database closed by quitting
+                self.call_from_thread(self._stop_checking, exc)
             return
         finally:
             self._checking = False
         if noticed is not None:
             announce(self, noticed.change)
-            self.call_from_thread(self.notify, noticed.notice, title="Changed elsewhere")
+            if noticed.notice is not None:
+                self.call_from_thread(self.notify, noticed.notice, title="Changed elsewhere")
 
     def _stop_checking(self, error: Exception) -> None:
         if self._check_timer is not None:

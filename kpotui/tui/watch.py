@@ -29,8 +29,8 @@ class Noticed:
 
     change: RecordsChanged
     """For the screens showing those records."""
-    notice: str
-    """Who changed what, for a toast."""
+    notice: str | None
+    """Who changed what, for a toast (None: nobody else that it can tell)."""
 
 
 class Watcher:
@@ -52,9 +52,9 @@ class Watcher:
         if now.event_id < last.event_id:  # the database was put back (a restore)
             return Noticed(RecordsChanged(), "The database was replaced; showing it again")
         events = changes.events_after(store, last.event_id, limit=EVENTS_READ + 1)
-        if len(events) > EVENTS_READ:
-            return Noticed(RecordsChanged(), f"More than {EVENTS_READ} changes by others")
         theirs = [event for event in events if not changes.written_here(store, event)]
+        if len(events) > EVENTS_READ:  # too many to tell: any record may have changed
+            return Noticed(RecordsChanged(), summary(theirs, many=True) if theirs else None)
         if not theirs:
             return None
         return Noticed(touched(theirs), summary(theirs))
@@ -69,11 +69,14 @@ def touched(events: Sequence[dict[str, Any]]) -> RecordsChanged:
     return RecordsChanged(frozenset(kind for kind, _ in ids), ids, deleted)
 
 
-def summary(events: Sequence[dict[str, Any]]) -> str:
-    """``ana updated contract HX-001``; for several records ``ana changed 3 records``."""
+def summary(events: Sequence[dict[str, Any]], *, many: bool = False) -> str:
+    """``ana updated contract HX-001``; for several records ``ana changed 3 records``;
+    ``many``: more than these events, ``ana changed many records``."""
     actors = list(dict.fromkeys(event["actor"] for event in events))
     who = " and ".join([", ".join(actors[:-1]), actors[-1]] if len(actors) > 1 else actors)
     records = {(event["kind"], event["record_id"]) for event in events}
+    if many:
+        return f"{who} changed many records"
     if len(records) > 1:
         return f"{who} changed {len(records)} records"
     last = events[-1]
