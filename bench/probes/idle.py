@@ -1,15 +1,18 @@
 """CPU the app spends idle: the real app in a tmux pane, left alone, with its look for other
 sessions' changes every 2 s and without it.
 
-    python bench/probes/idle.py DB [SECONDS] [ROUNDS]
+    python bench/probes/idle.py DB [SECONDS] [ROUNDS] [EVERY]
     python bench/probes/idle.py --first-frame DB [RUNS]
 
 For each round and each mode, starts the app on DB in a detached 120x40 tmux session,
 waits WARM_UP seconds (the dashboard loads), reads the process's user + system CPU time
 from /proc/PID/stat, waits SECONDS (default 60), reads it again, and ends the session.
-Prints one line per run and the medians, as a share of one core. With ``--first-frame``:
-the time from process start to the dashboard's first frame in a 120x40 pty, both ways,
-RUNS times alternating (bench/harness.py), and the medians.
+Prints one line per run and the medians, as a share of one core. EVERY (default 2)
+sets the checking run's interval: 0.1 makes twenty times as many checks, so their cost
+stands out of the noise of the idle app. Rounds alternate which run goes first.
+
+With ``--first-frame``: the time from process start to the dashboard's first frame in a
+120x40 pty, both ways, RUNS times alternating (bench/harness.py), and the medians.
 """
 
 from __future__ import annotations
@@ -26,8 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, for h
 from harness import first_frame, paired
 
 WARM_UP = 10.0
-TMUX = ["tmux", "-L", f"kpotui-idle-{os.getpid()}"]
-"""A tmux server of its own: the app gets this process's environment (KPOTUI_*, XDG_*)."""
 TICKS = os.sysconf("SC_CLK_TCK")
 LAUNCH = (
     "import sys; from kpotui.tui.app import KpoApp; from kpotui.tui.database import AppDatabase; "
@@ -44,21 +45,22 @@ def cpu_seconds(pid: int) -> float:
 
 def run(db: str, every: float | None, seconds: float) -> float:
     """The app's CPU share of one core over ``seconds`` of idling."""
-    name = f"kpotui-idle-{os.getpid()}"
+    name = f"kpotui-idle-{os.getpid()}-{time.monotonic_ns()}"
+    tmux = ["tmux", "-L", name]  # a server of its own, started with this environment
     code = LAUNCH.format(every=every)
     command = f"exec {shlex.quote(sys.executable)} -c {shlex.quote(code)} {shlex.quote(db)}"
     passed = [f"-e{k}={v}" for k, v in os.environ.items() if k.startswith(("KPOTUI_", "XDG_"))]
-    tmux = [*TMUX, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", *passed, command]
-    subprocess.run(tmux, check=True)
+    start = [*tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", *passed, command]
+    subprocess.run(start, check=True)
     try:
-        pane = [*TMUX, "list-panes", "-t", name, "-F", "#{pane_pid}"]
+        pane = [*tmux, "list-panes", "-t", name, "-F", "#{pane_pid}"]
         pid = int(subprocess.run(pane, check=True, capture_output=True, text=True).stdout)
         time.sleep(WARM_UP)
         before = cpu_seconds(pid)
         time.sleep(seconds)
         used = cpu_seconds(pid) - before
     finally:
-        subprocess.run([*TMUX, "kill-session", "-t", name], check=False)
+        subprocess.run([*tmux, "kill-server"], check=False)
     return used / seconds
 
 
@@ -85,10 +87,12 @@ def main() -> None:
     db = sys.argv[1]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-    shares: dict[str, list[float]] = {"checking every 2 s": [], "not checking": []}
-    for _ in range(rounds):
-        for label, every in MODES:
-            share = run(db, every, seconds)
+    every = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0
+    modes = ((f"checking every {every:g} s", every), ("not checking", None))
+    shares: dict[str, list[float]] = {label: [] for label, _ in modes}
+    for round_ in range(rounds):
+        for label, interval in modes if round_ % 2 == 0 else modes[::-1]:
+            share = run(db, interval, seconds)
             shares[label].append(share)
             print(f"{label}: {share:.3%} of one core over {seconds:.0f} s", flush=True)
     for label, values in shares.items():
