@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kpotui.services import listing, writes
+from kpotui.services import changes, listing, writes
 from kpotui.store import Store, open_store
 from kpotui.tui import watch
 from kpotui.tui.database import AppDatabase
@@ -79,3 +79,11 @@ def test_more_changes_than_are_read_refresh_everything(
         add_providers(other, "Theirs 1", "Theirs 2", "Theirs 3")
     noticed = watcher.check()
     assert noticed == watch.Noticed(RecordsChanged(), "ana changed many records")
+
+
+def test_an_audit_trail_gone_back_refreshes_everything(database: AppDatabase) -> None:
+    watcher = Watcher(database)
+    watcher.seen = changes.Marker(10**9, 0)  # as if the database had been put back from a copy
+    noticed = watcher.check()
+    assert noticed == watch.Noticed(RecordsChanged(), "The database was replaced; showing it again")
+    assert watcher.check() is None
