@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, insert, select
 from kpotui.models import AuditEvent, utcnow
 from kpotui.services.bulk_insert import insert_many
 from kpotui.store import Store
+from kpotui.store.engine import remember_stamp
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 UNDO_PREFIX = "undo:"
@@ -40,6 +41,14 @@ def current_actor() -> str:
         return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+def _stamp(conn: Connection) -> datetime:
+    """The time events appended now carry, remembered by the store writing them: no other
+    session's event has the same, so it tells this store's own changes from theirs."""
+    at = utcnow()
+    remember_stamp(conn, at)
+    return at
+
+
 def append(
     conn: Connection,
     *,
@@ -53,7 +62,7 @@ def append(
     """Append one event inside the caller's write transaction."""
     conn.execute(
         insert(AUDIT).values(
-            at=utcnow(),
+            at=_stamp(conn),
             actor=current_actor(),
             action=action,
             kind=kind,
@@ -72,7 +81,7 @@ def append_many(
     ``record_id``, ``key``, ``changes``); ``shared`` the columns every event has in common
     (``action``, ``kind``, ``batch``), given once."""
     insert_many(
-        conn, AUDIT, columns, rows, fixed={"at": utcnow(), "actor": current_actor(), **shared}
+        conn, AUDIT, columns, rows, fixed={"at": _stamp(conn), "actor": current_actor(), **shared}
     )
 
 

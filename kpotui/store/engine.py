@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ WAIT_NOTICE_MS = 1_000
 
 _WRITE_OPTION = "kpotui_write"
 _WAIT_OPTION = "kpotui_on_wait"
+_STAMPS_OPTION = "kpotui_stamps"
+STAMPS_KEPT = 1_000
+"""Audit stamps a store remembers of its own writes (one per write of a kind of record)."""
 
 
 class StoreError(Exception):
@@ -63,11 +67,14 @@ class Store:
     on_wait: Callable[[bool], None] | None = None
     """Told True when a write has waited ``WAIT_NOTICE_MS`` for another writer, and False
     when that wait is over, either way (from the writing thread; SQLite only)."""
+    stamps: deque[Any] = field(default_factory=lambda: deque(maxlen=STAMPS_KEPT), repr=False)
+    """The times this store's writes stamped their audit events with, newest last (see
+    :mod:`kpotui.services.changes`): what tells its own changes from other sessions'."""
     _writer: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(
-            **{_WRITE_OPTION: True, _WAIT_OPTION: self._waiting}
+            **{_WRITE_OPTION: True, _WAIT_OPTION: self._waiting, _STAMPS_OPTION: self.stamps}
         )
 
     def _waiting(self, waiting: bool) -> None:
@@ -100,6 +107,13 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def remember_stamp(conn: Connection, stamp: Any) -> None:
+    """Remember ``stamp`` in the store whose write transaction ``conn`` is in."""
+    stamps = conn.get_execution_options().get(_STAMPS_OPTION)
+    if stamps is not None:
+        stamps.append(stamp)
 
 
 def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engine:

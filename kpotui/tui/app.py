@@ -11,25 +11,32 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
+from textual.timer import Timer
 from textual.worker import Worker
 
 from kpotui.text import visible, visible_lines
 from kpotui.tui.database import AppDatabase
 from kpotui.tui.dialogs.confirm import ConfirmDialog
-from kpotui.tui.feedback import report_worker_failure
-from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
+from kpotui.tui.feedback import describe, report_worker_failure
+from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList, announce
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
+
+if TYPE_CHECKING:  # the watcher's module imports the services: not at start-up
+    from kpotui.tui.watch import Watcher
 
 WAITING = "waiting for another writer…"
 WAIT_SHOWN_FOR = 60.0
 """Seconds at most; the notice goes as soon as the wait ends (the store gives up at 30 s)."""
+CHECK_SECONDS = 2.0
+"""How often the app looks for other sessions' changes (:mod:`kpotui.tui.watch`)."""
 
 
 def help_order(binding_id: str) -> int:
@@ -108,7 +115,10 @@ class KpoApp(App[None]):
         *,
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
+        check_every: float | None = CHECK_SECONDS,
     ) -> None:
+        """``check_every``: seconds between looks for other sessions' changes (None: never;
+        :meth:`check_for_changes` still looks when called)."""
         super().__init__()
         self.database = database
         database.on_warning = self._warn
@@ -124,6 +134,11 @@ class KpoApp(App[None]):
         self._asking_to_quit = False
         self.records_changed: Signal[RecordsChanged] = Signal(self, "records_changed")
         """Published with every :class:`RecordsChanged`; the screens subscribe to it."""
+        self._check_every = check_every
+        self._check_timer: Timer | None = None
+        self._checking = False
+        self._watcher: Watcher | None = None
+        """Made by the first check."""
 
     def on_mount(self) -> None:
         if self._start_theme in self.available_themes:
@@ -134,6 +149,39 @@ class KpoApp(App[None]):
             )
         if self._start_keymap:
             self.set_keymap(self._start_keymap)
+        if self._check_every:  # the first check waits a whole interval: no cost to start-up
+            self._check_timer = self.set_interval(self._check_every, self.check_for_changes)
+
+    def check_for_changes(self) -> None:
+        """Look for other sessions' changes in a worker, unless a look is under way or the
+        database is not open yet."""
+        if self.database.is_open and not self._checking:
+            self._checking = True
+            self._check()
+
+    @work(thread=True, exit_on_error=False, group="watch")
+    def _check(self) -> None:
+        from kpotui.tui.watch import Watcher
+
+        try:
+            self._watcher = self._watcher or Watcher(self.database)
+            noticed = self._watcher.check()
+        except Exception as exc:  # a database gone or broken: say so once, look no more
+            if self.is_running:  # not the database closed by quitting
+                self.call_from_thread(self._stop_checking, exc)
+            return
+        finally:
+            self._checking = False
+        if noticed is not None:
+            announce(self, noticed.change)
+            if noticed.notice is not None:
+                self.call_from_thread(self.notify, noticed.notice, title="Changed elsewhere")
+
+    def _stop_checking(self, error: Exception) -> None:
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        message = f"others' changes are no longer shown: {describe(error)}"
+        self.notify(message, title="Not refreshing", severity="warning", timeout=15)
 
     def notify(
         self,

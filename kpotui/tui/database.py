@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from kpotui.services.changes import Marker
     from kpotui.store import Store
 
 READ_ONLY_REASON = "opened with --read-only: viewing only, nothing can be changed"
@@ -40,8 +41,16 @@ class AppDatabase:
         self.on_wait: Callable[[bool], None] | None = None
         """Told when a write starts and stops waiting for another writer (``Store.on_wait``,
         from the writing thread)."""
+        self.marker: Marker | None = None
+        """The change marker read as the database was opened, before any screen read from
+        it: others' changes are looked for from there (:mod:`kpotui.tui.watch`)."""
         self._store: Store | None = None
         self._lock = threading.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        """True once the store is open (and not closed)."""
+        return self._store is not None
 
     def store(self) -> Store:
         """The open store, opening it on the first call (blocking: call from a worker)."""
@@ -64,6 +73,9 @@ class AppDatabase:
             where = f"{exc.filename}: " if exc.filename else ""
             self.open_error = f"{where}{exc.strerror or exc}"
             raise CannotOpen(self.open_error) from exc
+        from kpotui.services import changes
+
+        self.marker = changes.marker(store)
         self.label = store.path.name if store.path is not None else store.display_name
         store.on_wait = self.on_wait
         for warning in store.warnings:

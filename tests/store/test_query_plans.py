@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from kpotui.services import audit, history, insights, listing
+from kpotui.services import audit, changes, history, insights, listing
 from kpotui.services.insights import activities
 from kpotui.store import Store, open_store
 from tests.services import factories as make
@@ -240,3 +240,13 @@ def test_change_log_filters_read_their_own_index(
     [(_, lines)] = _plans(firm, lambda: audit.recent(firm, flt=flt, before=10**9))
     assert any(f"USING INDEX {index}" in line for line in lines), lines
     assert not any("TEMP B-TREE" in line for line in lines), lines
+
+
+def test_the_change_marker_and_the_events_after_it_use_the_primary_key(firm: Store) -> None:
+    """What every open app runs every 2 s: never a read of the whole audit trail."""
+    plans = _plans(
+        firm, lambda: changes.events_after(firm, changes.marker(firm).event_id - 2, limit=5)
+    )
+    assert _problems(plans, aggregate=True, page=True) == []
+    lines = [line for _, found in plans for line in found if "audit_event" in line]
+    assert lines and all(line.startswith("SEARCH audit_event") for line in lines), lines

@@ -474,6 +474,46 @@ async def test_refresh_data_keeps_the_position(source: FakeSource) -> None:
         assert_paged(source)
 
 
+async def test_refresh_data_follows_the_record_when_rows_come_above_it(
+    source: FakeSource,
+) -> None:
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(pilot)
+        await pilot.press(*["pagedown"] * 6, "down", "down")
+        await settle(pilot)
+        index, top = table.cursor_index, table.scroll_offset.y
+        kept = table.current_row
+        assert kept is not None
+        source.records[:0] = [Record(-2, "New", 1), Record(-1, "Newer", 2)]  # sort first
+        source.update(source.records[0])
+
+        table.refresh_data()
+        await settle(pilot)
+        assert table.current_row is not None and table.current_row.id == kept.id
+        assert (table.cursor_index, table.scroll_offset.y) == (index + 2, top + 2)
+
+
+async def test_refresh_data_keeps_the_index_when_the_record_went(source: FakeSource) -> None:
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(pilot)
+        await pilot.press(*["pagedown"] * 2, "down")
+        await settle(pilot)
+        index = table.cursor_index
+        gone = table.current_row
+        assert gone is not None
+        source.records = [r for r in source.records if r.id != gone.id]
+        source.update(source.records[0])
+
+        table.refresh_data()
+        await settle(pilot)
+        assert table.cursor_index == index
+        assert table.current_row is not None and table.current_row.id != gone.id
+
+
 async def test_enter_posts_row_selected(source: FakeSource) -> None:
     app = TableApp(source)
     async with app.run_test(size=(80, 24)) as pilot:

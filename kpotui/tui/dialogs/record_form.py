@@ -27,6 +27,7 @@ from kpotui.tui.database import database_of
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.dialogs.conflict import ConflictDialog
 from kpotui.tui.feedback import report_worker_failure
+from kpotui.tui.messages import RecordsChanged, announce
 from kpotui.tui.widgets.field_row import FieldRow
 from kpotui.tui.widgets.record_list import nouns
 
@@ -156,6 +157,8 @@ class RecordForm(ModalScreen[Record | None]):
                     row.set_value(theirs.get(name))
                 self._initial = self._raw()
                 self.notify("Showing their version; make your change again if still needed.")
+                # the screens behind show the old version too
+                announce(self, RecordsChanged.of(self.spec.name, theirs["id"]))
             elif choice == "overwrite":
                 self._save(mine, theirs["version"])
 

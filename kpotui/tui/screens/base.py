@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker
@@ -38,8 +38,8 @@ class KpoScreen(Screen[None]):
     """A full screen of the app: top bar, body (``compose_body``), footer with its keys.
 
     A screen showing records names their kinds (:meth:`shows`) and refreshes them in
-    :meth:`refresh_records` when a change to one is announced: at once if it is the
-    screen in front, else when it comes back to the front.
+    :meth:`refresh_records` when a change to one is announced: at once if it is in view
+    (in front, or behind dialogs only), else when it comes back to the front.
     """
 
     HELP: ClassVar[str] = ""
@@ -64,10 +64,21 @@ class KpoScreen(Screen[None]):
     def _records_changed(self, change: RecordsChanged) -> None:
         if not change.touches(self.shows()):
             return
-        if self.is_current:
+        if self.in_view():
             self.refresh_records(change)
         else:
-            self._missed = change if self._missed is None else self._missed.merge(change)
+            self.defer(change)
+
+    def in_view(self) -> bool:
+        """True in front, or behind dialogs only (a form's screen stays in sight)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(above, ModalScreen) for above in stack[stack.index(self) + 1 :])
+
+    def defer(self, change: RecordsChanged) -> None:
+        """Refresh for ``change`` when this screen comes back to the front."""
+        self._missed = change if self._missed is None else self._missed.merge(change)
 
     @on(events.ScreenResume)
     def _catch_up(self) -> None:

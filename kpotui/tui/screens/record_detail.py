@@ -274,7 +274,10 @@ class RecordDetailScreen(EditingScreen):
 
     def refresh_records(self, change: RecordsChanged) -> None:
         if (self.spec.name, self.record_id) in change.deleted:
-            self.app.pop_screen()  # its deletion was just announced: no need to say more
+            if self.is_current:
+                self.app.pop_screen()  # its deletion was just announced: no need to say more
+            else:
+                self.defer(change)  # behind a dialog: closed once the dialog is
             return
         self._load_record()
         for listed in self.query(RecordList):

@@ -332,6 +332,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._failed = False
         self._inflight: tuple[Worker[_Result | None], _Job] | None = None
         self._highlighted: tuple[int, Row] | None = None
+        self._kept: int | None = None
+        """After a refresh, the id of the record under the cursor, until fresh rows show
+        where it is now (see :meth:`_follow_kept`)."""
 
     # Public API
 
@@ -364,6 +367,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Show the rows of ``query``: count again, fetch again, cursor to the top."""
         self._query = query
         self._cursor = 0
+        self._kept = None
         self._reset()
         self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -378,7 +382,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.set_query(Query(sort=column_key, descending=descending, filter=query.filter))
 
     def refresh_data(self) -> None:
-        """Reload after the data changed, keeping the cursor and scroll position if possible."""
+        """Reload after the data changed, the cursor on the record it was on: where that
+        record now is if it moved a little (rows came or went above it), else at its index."""
+        row = self.current_row
+        self._kept = row.id if row is not None else None
         self._reset()
         self.refresh()
         self._start_load()
@@ -551,8 +558,27 @@ class VirtualTable(ScrollView, can_focus=True):
             self._evict()
         if job.index < self._count and self._find(job.index, self._pages) is None:
             self._stalled.add(job.plan or ("seek", job.index))
+        if self._kept is not None:
+            self._follow_kept(self._kept)
         self.refresh()
         self._post_highlight()
+
+    def _follow_kept(self, record_id: int) -> None:
+        """Once fresh rows hold the record the cursor was on, put the cursor back on it,
+        scrolled by as much, so it stays on the same line; once the row at the cursor's
+        index is back without it (deleted, or moved far), leave the cursor at its index."""
+        for page in self._pages.values():
+            index = next(
+                (page.start + i for i, r in enumerate(page.rows) if r.id == record_id), None
+            )
+            if index is not None:
+                self._kept = None
+                if index != self._cursor:
+                    self.scroll_to(y=self.scroll_offset.y + index - self._cursor)
+                    self._cursor = index
+                return
+        if self._find(self._cursor, self._pages) is not None:
+            self._kept = None
 
     def _set_count(self, count: int) -> None:
         """Size the scroll area for ``count`` rows, keeping the view and cursor inside."""
@@ -574,6 +600,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Put the cursor on row ``index`` (clamped) and scroll it into view."""
         if self._count == 0:
             return
+        self._kept = None  # a move of the user's own comes first
         self._cursor = max(0, min(index, self._count - 1))
         top, height = self._viewport()
         if self._cursor < top:
