@@ -62,8 +62,10 @@ def test_summary_of_the_sample_firm(csv_sample_db: str) -> None:
     # payment account administration, web-scraper maintenance.
     assert summary["retention_covered"] == "8/15"
     # ENG-2023-004 ends 08-31 with 90 days' notice (deadline 06-02) and ENG-2024-011 ends
-    # 07-31 with 45 days (deadline 06-16); ENG-2024-005's deadline is 07-02, not yet.
-    assert summary["contracts_in_notice"] == 2
+    # 07-31 with 45 days (deadline 06-16); ENG-2024-005's deadline is 07-02, within the 30
+    # days' warning. ENG-2025-004 (on hold, deadline 10-01) is not near; none has lapsed.
+    assert summary["contracts_in_notice"] == 3
+    assert summary["contracts_lapsed"] == 0
     # Q2 2025 holds 10 decisions, 6 by providers (04-09, 04-24, 05-06, 05-20, 06-12, 06-18),
     # of which 04-24, 05-06 and 06-12 cannot be undone.
     assert summary["provider_decisions_this_quarter"] == 6
