@@ -138,7 +138,7 @@ def risk_report(store: Store, today: date) -> Report:
                 [
                     [
                         str(r.term.end),
-                        str(r.notice_deadline),
+                        "-" if r.term.lapsed else str(r.notice_deadline),
                         _text(r.inside_notice(today)),
                         f"{r.code} {r.title}",
                         r.provider,

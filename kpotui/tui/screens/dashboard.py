@@ -236,10 +236,15 @@ class DashboardScreen(KpoScreen):
         rows = []
         for renewal in found[:SHOWN]:
             passed = renewal.inside_notice(now)
-            lapsed = renewal.term.lapsed
+            if renewal.term.lapsed:
+                notice_by = cell("lapsed", style="bold red")
+            else:
+                notice_by = cell(
+                    fmt.day(renewal.notice_deadline), style="bold yellow" if passed else ""
+                )
             cells = [
-                cell(fmt.day(renewal.term.end), style="bold red" if lapsed else ""),
-                cell(fmt.day(renewal.notice_deadline), style="bold yellow" if passed else ""),
+                cell(fmt.day(renewal.term.end)),
+                notice_by,
                 cell(renewal.code),
                 cell(f"{renewal.outlook} · {renewal.provider}"),
             ]
