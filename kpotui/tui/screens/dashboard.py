@@ -181,7 +181,8 @@ class DashboardScreen(KpoScreen):
         days = firm_horizons(store)
         show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))
         found = insights.renewals(store, notice_warning_days=days.notice_warning_days)
-        show(self._show_renewals, found, days.notice_warning_days)
+        counts = insights.NoticeFigures.of(found, today())
+        show(self._show_renewals, found, counts, days.notice_warning_days)
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
@@ -224,9 +225,10 @@ class DashboardScreen(KpoScreen):
             ]
             self._fill(panel_id, rows)
 
-    def _show_renewals(self, found: list[insights.Renewal], warning_days: int) -> None:
+    def _show_renewals(
+        self, found: list[insights.Renewal], counts: insights.NoticeFigures, warning_days: int
+    ) -> None:
         now = today()
-        counts = insights.NoticeFigures.of(found, now)
         figure = f"[yellow]{counts.notice:,}[/] notice deadlines passed or near"
         if counts.lapsed:
             figure += f", [bold red]{counts.lapsed:,}[/] lapsed"
@@ -256,7 +258,10 @@ class DashboardScreen(KpoScreen):
             f"{log.total:,} provider decisions this quarter ({log.irreversible:,} irreversible)"
         )
         self._figure("decisions", summary)
-        self._title("decisions", f"Provider decisions this quarter: {log.total:,}")
+        title = (
+            f"Provider decisions this quarter: {log.total:,} ({log.irreversible:,} irreversible)"
+        )
+        self._title("decisions", title)
         rows = [
             (
                 f"decision:{item.id}",
