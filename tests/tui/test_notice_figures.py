@@ -9,15 +9,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
-from kpotui.services import insights
+from kpotui.services import insights, settings
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from kpotui.tui.dialogs.record_form import RecordForm
 from kpotui.tui.widgets.panel_table import PanelTable
 from tests.tui.conftest import settle
-from tests.tui.helpers import move_to, table, type_in
+from tests.tui.helpers import move_to, screen_text, table, type_in
 from tests.tui.sample_firm import REFERENCE_DATE
 
 PANELS = {
@@ -99,4 +100,34 @@ async def test_top_line_counts_are_the_panels_counts_before_and_after_an_edit(
         renewals = app.screen.query_one("#renewals", PanelTable)
         first = [str(c) for c in renewals.get_row_at(0)]
         assert first[:3] == ["2025-06-01", "lapsed", "ENG-2025-004"]
-        assert first[3].startswith("ended 2025-06-01, still on hold: renew, complete or terminate")
+        assert first[3].startswith("ended: renew, complete or terminate")
+
+
+async def test_the_notice_panel_and_a_contract_show_its_current_term(
+    make_app: Callable[..., KpoApp], firm_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 2026-12-03, ENG-2023-004 (ended 2025-08-31, auto-renews, 90 days' notice, no
+    term given: 12 months) has rolled on to 2027-08-31; notice by 2027-06-02. Three live
+    contracts that do not renew have lapsed."""
+    monkeypatch.setenv("KPOTUI_TODAY", "2026-12-03")
+    store = open_store(str(firm_db))
+    try:
+        settings.set_value(store, "notice_warning_days", 200)
+    finally:
+        store.close()
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert assert_figures_agree(app)[1] == 3
+        renewals = app.screen.query_one("#renewals", PanelTable)
+        rows = [[str(c) for c in renewals.get_row_at(i)] for i in range(renewals.row_count)]
+        lapsed = [row[2] for row in rows if row[1] == "lapsed"]
+        assert lapsed == ["ENG-2024-011", "ENG-2025-004", "ENG-2024-006"]
+        index = next(i for i, row in enumerate(rows) if row[2] == "ENG-2023-004")
+        assert rows[index][:2] == ["2027-08-31", "2027-06-02"]
+
+        renewals.focus()
+        renewals.move_cursor(row=index)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "renews to 2027-08-31 unless notice by 2027-06-02" in screen_text(app)

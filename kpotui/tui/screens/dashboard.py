@@ -81,6 +81,15 @@ EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "
 database code, which :mod:`kpotui.services.fields` does)."""
 
 
+def _what(renewal: insights.Renewal) -> str:
+    """What happens at the term end the row shows (its dates are in the row already)."""
+    if renewal.term.lapsed:
+        return "ended: renew, complete or terminate"
+    if renewal.term.rolled:
+        return "renewed, renews again"
+    return "auto-renews" if renewal.auto_renew else "ends"
+
+
 class DashboardScreen(KpoScreen):
     """Seven panels, one per question of the domain; the top line sums them up."""
 
@@ -248,7 +257,7 @@ class DashboardScreen(KpoScreen):
                 cell(fmt.day(renewal.term.end)),
                 notice_by,
                 cell(renewal.code),
-                cell(f"{renewal.outlook} · {renewal.provider}"),
+                cell(f"{_what(renewal)} · {renewal.provider}"),
             ]
             rows.append((f"contract:{renewal.id}", cells))
         self._fill("renewals", rows)
