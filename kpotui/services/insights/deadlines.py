@@ -166,18 +166,19 @@ def renewals(
         rows = conn.execute(query).all()
     horizon = today + timedelta(days=notice_warning_days)
     found = []
-    for r in rows:
-        end = as_date(r.end_date)
+    for id_, code, title, provider, status, stored_end, days, renews, months in rows:
+        end = as_date(stored_end)
         assert end is not None
         term = terms.current_term(
-            status=r.status,
+            status=status,
             end_date=end,
-            notice_days=r.notice_days,
-            auto_renew=bool(r.auto_renew),
-            renewal_term_months=r.renewal_term_months,
+            notice_days=days,
+            auto_renew=bool(renews),
+            renewal_term_months=months,
             today=today,
         )
         if term.lapsed or term.notice_deadline <= horizon:
-            days, renews = int(r.notice_days), bool(r.auto_renew)
-            found.append(Renewal(r.id, r.code, r.title, r.name, r.status, end, days, renews, term))
+            found.append(
+                Renewal(id_, code, title, provider, status, end, int(days), bool(renews), term)
+            )
     return sorted(found, key=lambda renewal: (renewal.term.end, renewal.code))
