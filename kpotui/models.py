@@ -192,6 +192,7 @@ class Contract(Tracked, table=True):
     in_house_estimate_minor: int | None = Field(default=None, sa_type=MONEY)
     notice_days: int | None = None
     auto_renew: bool = Field(default=False, nullable=False)
+    renewal_term_months: int | None = None
     data_sensitivity: str | None = None
     nda_signed: bool = Field(default=False, nullable=False)
     compliance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -104,6 +104,7 @@ def overdue_report(store: Store, today: date) -> Report:
 def risk_report(store: Store, today: date) -> Report:
     kept = insights.retention(store, today)
     renewals = insights.renewals(store, today)
+    notice = insights.NoticeFigures.of(renewals, today)
     by_provider, by_country = insights.concentration(store)
     data = {
         "today": today.isoformat(),
@@ -116,13 +117,9 @@ def risk_report(store: Store, today: date) -> Report:
         "outsourced_core_at_risk": _json_safe(
             [vars(a) | {"reasons": a.reasons} for a in kept.at_risk]
         ),
-        "renewals": _json_safe(
-            [
-                vars(r)
-                | {"notice_deadline": r.notice_deadline, "inside_notice": r.inside_notice(today)}
-                for r in renewals
-            ]
-        ),
+        "contracts_in_notice": notice.notice,
+        "contracts_lapsed": notice.lapsed,
+        "renewals": _json_safe([_renewal(r, today) for r in renewals]),
         "concentration_by_provider": _json_safe([vars(s) for s in by_provider]),
         "concentration_by_country": _json_safe([vars(s) for s in by_country]),
     }
@@ -142,16 +139,16 @@ def risk_report(store: Store, today: date) -> Report:
                 ],
             ),
             Section(
-                "Contracts ending or renewing soon",
-                ["ends", "notice by", "inside notice", "contract", "provider", "auto-renew"],
+                f"Contracts ending or renewing soon: {notice.notice}, lapsed: {notice.lapsed}",
+                ["term ends", "notice by", "inside notice", "contract", "provider", "what"],
                 [
                     [
-                        str(r.end_date),
-                        str(r.notice_deadline),
+                        str(r.term.end),
+                        "-" if r.term.lapsed else str(r.notice_deadline),
                         _text(r.inside_notice(today)),
                         f"{r.code} {r.title}",
                         r.provider,
-                        _text(r.auto_renew),
+                        r.outlook,
                     ]
                     for r in renewals
                 ],
@@ -160,6 +157,19 @@ def risk_report(store: Store, today: date) -> Report:
             _shares("Spend by country", "country", by_country),
         ],
     )
+
+
+def _renewal(r: insights.Renewal, today: date) -> dict[str, Any]:
+    """One renewal as report data: the stored end date and the current term apart."""
+    stored = {name: value for name, value in vars(r).items() if name != "term"}
+    return stored | {
+        "term_end": r.term.end,
+        "rolled": r.term.rolled,
+        "lapsed": r.term.lapsed,
+        "notice_deadline": r.notice_deadline,
+        "inside_notice": r.inside_notice(today),
+        "outlook": r.outlook,
+    }
 
 
 def _shares(title: str, label: str, shares: list[insights.Share]) -> Section:

@@ -144,6 +144,13 @@ CONTRACT = KindSpec(
         FieldSpec("in_house_estimate", T.MONEY, help="what the same work would cost in-house"),
         FieldSpec("notice_days", T.INT, minimum=0, maximum=3650),
         FieldSpec("auto_renew", T.BOOL, default=False),
+        FieldSpec(
+            "renewal_term_months",
+            T.INT,
+            minimum=1,
+            maximum=120,
+            help="the term an auto-renewal adds; empty: 12",
+        ),
         FieldSpec("data_sensitivity", T.ENUM, choices=m.DataSensitivity),
         FieldSpec("nda_signed", T.BOOL, default=False),
         FieldSpec("compliance", T.LIST, help="e.g. GDPR, SOX, HIPAA, ISO 27001"),

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
-from kpotui.services.notice import inside_notice, notice_deadline
+from kpotui.services.notice import inside_notice
 from kpotui.services.records import Record
 from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, OUTSOURCED
+from kpotui.services.terms import term_of
 
 
 class Flag(StrEnum):
@@ -26,6 +27,8 @@ class Flag(StrEnum):
     """A live contract, not yet ended, whose notice deadline is today or has passed."""
     NOTICE_SOON = "notice-soon"
     """A live contract whose notice deadline falls within the notice-warning horizon."""
+    LAPSED = "lapsed"
+    """A live contract that does not auto-renew, past its end date."""
     CERTIFICATE_EXPIRED = "certificate-expired"
     """A provider's certificates expired before today."""
     CERTIFICATE_EXPIRING = "certificate-expiring"
@@ -55,11 +58,14 @@ def due_flags(status: str, due: date, today: date, due_soon_days: int) -> frozen
 
 
 def notice_flags(record: Record, today: date, notice_warning_days: int) -> frozenset[Flag]:
-    """Inside notice or notice soon, for a live contract that has not ended."""
-    end = record["end_date"]
-    if record["status"] not in LIVE_CONTRACT or end is None or end < today:
+    """Inside notice or notice soon on its current term, for a live contract; lapsed, for
+    one past its end that does not auto-renew."""
+    term = term_of(record, today)
+    if record["status"] not in LIVE_CONTRACT or term is None:
         return frozenset()
-    deadline = notice_deadline(end, record["notice_days"])
+    if term.lapsed:
+        return frozenset({Flag.LAPSED})
+    deadline = term.notice_deadline
     if inside_notice(deadline, today):
         return frozenset({Flag.INSIDE_NOTICE})
     if deadline <= today + timedelta(days=notice_warning_days):

@@ -1,6 +1,7 @@
 """A contract's notice deadline: the last day to give notice (or decide on renewal).
 
-The one definition; the flags, a contract's facts and the renewals insight use it.
+The one definition; :mod:`kpotui.services.terms` applies it to a contract's current term,
+which the flags, a contract's facts and the renewals insight use.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 
 
 def notice_deadline(end_date: date, notice_days: int | None) -> date:
-    """The end date minus the notice period (no notice period: the end date itself)."""
+    """A term's end date minus the notice period (no notice period: the end itself)."""
     return end_date - timedelta(days=notice_days or 0)
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kpotui.services import records
+from kpotui.services import records, terms
 from kpotui.services.clock import today as clock_today
 from kpotui.services.flags import Flag, row_flags
 from kpotui.services.horizons import firm_horizons
 from kpotui.services.insights import ProviderCost, Reliability, contract_spend, reliability
-from kpotui.services.notice import notice_deadline
 from kpotui.services.records import Record
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.store import Store
@@ -37,8 +36,12 @@ class Saving:
 @dataclass(frozen=True)
 class ContractFacts:
     notice_deadline: date | None
-    """None for a contract without an end date."""
+    """On the current term; None for a contract without an end date."""
     auto_renew: bool
+    term: terms.Term | None
+    """The current term (:mod:`kpotui.services.terms`); None without an end date."""
+    outlook: str | None
+    """What the current term means, in one line (:func:`kpotui.services.terms.outlook`)."""
     saving: Saving | None
     """None unless both the value and an in-house estimate are known."""
     flags: frozenset[Flag]
@@ -82,10 +85,13 @@ def saving(value: Decimal | None, estimate: Decimal | None, currency: str) -> Sa
 
 
 def contract_facts(store: Store, record: Record, today: date) -> ContractFacts:
-    end = record["end_date"]
+    term = terms.term_of(record, today)
+    status, auto_renew = record["status"], bool(record["auto_renew"])
     return ContractFacts(
-        notice_deadline=notice_deadline(end, record["notice_days"]) if end else None,
-        auto_renew=bool(record["auto_renew"]),
+        notice_deadline=term.notice_deadline if term else None,
+        auto_renew=auto_renew,
+        term=term,
+        outlook=terms.outlook(term, status=status, auto_renew=auto_renew) if term else None,
         saving=saving(record["value"], record["in_house_estimate"], record["currency"]),
         flags=row_flags("contract", record, today, firm_horizons(store)),
     )

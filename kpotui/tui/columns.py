@@ -170,6 +170,7 @@ FLAG_STYLES: dict[Flag, str] = {
     Flag.DUE_SOON: "yellow",
     Flag.INSIDE_NOTICE: "yellow",
     Flag.NOTICE_SOON: "yellow",
+    Flag.LAPSED: "red",
     Flag.CERTIFICATE_EXPIRING: "yellow",
     Flag.REVIEW_OVERDUE: "yellow",
     Flag.CORE_WITHOUT_OWNER: "yellow",

@@ -27,7 +27,12 @@ def _when(day: date, today: date) -> str:
 def contract_lines(facts: ContractFacts, today: date) -> Lines:
     lines: Lines = []
     deadline = facts.notice_deadline
-    if deadline is not None:
+    term, outlook = facts.term, facts.outlook or ""
+    if term is not None and term.lapsed:
+        lines.append(("⚑ Lapsed", outlook))
+    elif term is not None and term.rolled:
+        lines.append(("Current term", outlook))
+    if deadline is not None and not (term and term.lapsed):
         renew = "auto-renews unless notice is given" if facts.auto_renew else "then it ends"
         lines.append(
             ("Notice deadline", f"{fmt.day(deadline)} ({_when(deadline, today)}; {renew})")

@@ -64,7 +64,8 @@ def test_the_demo_shows_the_sample_figures_on_any_day() -> None:
     assert summary["overdue_deliverables"] == 5
     assert summary["due_in_14_days"] == 9
     assert summary["outsourced_core_at_risk"] == 2
-    assert summary["contracts_in_notice"] == 2
+    assert summary["contracts_in_notice"] == 3  # two deadlines passed, one near
+    assert summary["contracts_lapsed"] == 0
 
 
 def test_refresh_rebuilds_from_scratch() -> None:

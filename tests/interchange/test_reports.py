@@ -62,8 +62,10 @@ def test_summary_of_the_sample_firm(csv_sample_db: str) -> None:
     # payment account administration, web-scraper maintenance.
     assert summary["retention_covered"] == {"covered": 8, "outsourced": 15}
     # ENG-2023-004 ends 08-31 with 90 days' notice (deadline 06-02) and ENG-2024-011 ends
-    # 07-31 with 45 days (deadline 06-16); ENG-2024-005's deadline is 07-02, not yet.
-    assert summary["contracts_in_notice"] == 2
+    # 07-31 with 45 days (deadline 06-16); ENG-2024-005's deadline is 07-02, within the 30
+    # days' warning. ENG-2025-004 (on hold, deadline 10-01) is not near; none has lapsed.
+    assert summary["contracts_in_notice"] == 3
+    assert summary["contracts_lapsed"] == 0
     # Q2 2025 holds 10 decisions, 6 by providers (04-09, 04-24, 05-06, 05-20, 06-12, 06-18),
     # of which 04-24, 05-06 and 06-12 cannot be undone.
     assert summary["provider_decisions_this_quarter"] == 6
@@ -233,3 +235,63 @@ def test_list_refuses_filters_that_do_not_apply(
     result = kpotui(csv_sample_db, "list", *args)
     assert result.exit_code == 1
     assert result.stderr.startswith(expected), result.stderr
+
+
+def test_risk_report_shows_lapsed_and_rolled_on_contracts(db_url: str) -> None:
+    """As of 2026-12-03: ENG-ROLL (ended 2025-08-31, auto-renews every 12 months, 90 days'
+    notice) has rolled on to 2027-08-31 with notice by 2027-06-02; ENG-GONE ended
+    2026-11-02 and is still active."""
+    firm = {
+        "format": "kpotui/1",
+        "providers": [{"name": "P"}],
+        "contracts": [
+            {
+                "code": "ENG-ROLL",
+                "title": "Rolls",
+                "provider": "P",
+                "service_line": "legal",
+                "status": "active",
+                "start_date": "2024-09-01",
+                "end_date": "2025-08-31",
+                "notice_days": 90,
+                "auto_renew": True,
+                "renewal_term_months": 12,
+            },
+            {
+                "code": "ENG-GONE",
+                "title": "Lapsed",
+                "provider": "P",
+                "service_line": "legal",
+                "status": "active",
+                "start_date": "2025-11-03",
+                "end_date": "2026-11-02",
+                "notice_days": 30,
+            },
+        ],
+    }
+    imported = kpotui(db_url, "import", "-", "--format", "json", stdin=json.dumps(firm))
+    assert imported.exit_code == 0, imported.output
+    setting = kpotui(db_url, "setting", "set", "notice_warning_days", "200")  # to 2027-06-21
+    assert setting.exit_code == 0, setting.output
+
+    report = _json(db_url, "report", "risk", "--today", "2026-12-03")
+    assert (report["contracts_in_notice"], report["contracts_lapsed"]) == (1, 1)
+    gone, rolled = report["renewals"]
+    assert (gone["code"], gone["lapsed"], gone["end_date"]) == ("ENG-GONE", True, "2026-11-02")
+    assert gone["outlook"] == "ended 2026-11-02, still active: renew, complete or terminate"
+    assert (rolled["code"], rolled["end_date"], rolled["term_end"]) == (
+        "ENG-ROLL",
+        "2025-08-31",
+        "2027-08-31",
+    )
+    assert (rolled["notice_deadline"], rolled["rolled"]) == ("2027-06-02", True)
+
+    text = kpotui(db_url, "report", "risk", "--today", "2026-12-03")
+    assert text.exit_code == 0, text.output
+    assert "Contracts ending or renewing soon: 1, lapsed: 1" in text.stdout
+    lines = text.stdout.splitlines()
+    assert any("ENG-GONE" in line and "still active: renew" in line for line in lines)
+    assert any(
+        line.startswith("2027-08-31") and "renews to 2027-08-31 unless notice by 2027-06-02" in line
+        for line in lines
+    )

@@ -27,12 +27,18 @@ def deliverable(due: int, status: str = "planned") -> dict[str, Any]:
 
 
 def contract(
-    end: int | None, notice_days: int | None = 30, status: str = "active"
+    end: int | None,
+    notice_days: int | None = 30,
+    status: str = "active",
+    auto_renew: bool = False,
+    renewal_term_months: int | None = None,
 ) -> dict[str, Any]:
     return {
         "status": status,
         "end_date": None if end is None else day(end),
         "notice_days": notice_days,
+        "auto_renew": auto_renew,
+        "renewal_term_months": renewal_term_months,
     }
 
 
@@ -65,7 +71,14 @@ def test_the_due_soon_horizon_is_a_parameter() -> None:
         (contract(30), {Flag.INSIDE_NOTICE}),  # notice deadline today
         (contract(29), {Flag.INSIDE_NOTICE}),  # deadline passed, contract still runs
         (contract(0), {Flag.INSIDE_NOTICE}),  # ends today
-        (contract(-1), NONE),  # ended yesterday: lapsed, not a notice question
+        (contract(-1), {Flag.LAPSED}),  # ended yesterday, still active
+        (contract(-400, status="on-hold"), {Flag.LAPSED}),
+        (contract(-1, status="completed"), NONE),
+        # auto-renewing: ended yesterday, rolled on to a year from then (deadline far off)
+        (contract(-1, auto_renew=True), NONE),
+        # ended 2025-01-31, rolled on 6 months to 2025-07-31: deadline 2025-07-01, tomorrow
+        (contract(-150, auto_renew=True, renewal_term_months=6), {Flag.NOTICE_SOON}),
+        (contract(-151, auto_renew=True, renewal_term_months=6), {Flag.INSIDE_NOTICE}),
         (contract(60), {Flag.NOTICE_SOON}),  # deadline in exactly 30 days
         (contract(61), NONE),
         (contract(30, notice_days=None), {Flag.NOTICE_SOON}),  # no notice: deadline = end
@@ -160,11 +173,14 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
     assert {i.id for i in due.overdue} == flagged("deliverable", deliverables, Flag.OVERDUE)
     assert {i.id for i in due.due_soon} == flagged("deliverable", deliverables, Flag.DUE_SOON)
     renewals = insights.renewals(store, TODAY)
-    notice = flagged("contract", contracts, Flag.INSIDE_NOTICE, Flag.NOTICE_SOON)
+    notice = flagged("contract", contracts, Flag.INSIDE_NOTICE, Flag.NOTICE_SOON, Flag.LAPSED)
     assert {r.id for r in renewals} == notice
     inside = {r.id for r in renewals if r.inside_notice(TODAY)}
     assert inside == flagged("contract", contracts, Flag.INSIDE_NOTICE)
-    assert (len(inside), len(renewals)) == (4, 7)  # ending 0 to 30 days / 31 to 60 days
+    lapsed = {r.id for r in renewals if r.term.lapsed}
+    assert lapsed == flagged("contract", contracts, Flag.LAPSED)
+    # ending 0 to 30 days / 0 to 60 days / ended yesterday
+    assert (len(inside), len(renewals) - len(lapsed), len(lapsed)) == (4, 7, 1)
 
     shorter = insights.due_work(store, TODAY, due_soon_days=13)
     assert {i.id for i in shorter.due_soon} == flagged(
@@ -172,9 +188,8 @@ def test_the_insights_select_what_the_flags_flag(store: Store) -> None:
     )
     assert len(shorter.due_soon) == len(due.due_soon) - 1
     sooner = insights.renewals(store, TODAY, notice_warning_days=29)
-    assert {r.id for r in sooner} == flagged(
-        "contract", contracts, Flag.INSIDE_NOTICE, Flag.NOTICE_SOON, notice_warning_days=29
-    )
+    wanted = (Flag.INSIDE_NOTICE, Flag.NOTICE_SOON, Flag.LAPSED)
+    assert {r.id for r in sooner} == flagged("contract", contracts, *wanted, notice_warning_days=29)
     assert len(sooner) == len(renewals) - 1
 
     settings.set_value(store, "due_soon_days", 13)  # the firm's horizons, when none is given

@@ -304,7 +304,8 @@ def test_summary_brings_the_headlines_together(firm: Store) -> None:
     assert summary["due_in_14_days"] == 2
     assert summary["outsourced_core_at_risk"] == 2
     assert summary["retention_covered"] == {"covered": 1, "outsourced": 4}
-    assert summary["contracts_in_notice"] == 1
+    assert summary["contracts_in_notice"] == 2  # ENG-A1 inside notice, ENG-C1 near it
+    assert summary["contracts_lapsed"] == 0
     assert summary["provider_decisions_this_quarter"] == 2
     assert summary["irreversible_provider_decisions_this_quarter"] == 1
     assert summary["largest_provider_share"] == {

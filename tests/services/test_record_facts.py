@@ -137,7 +137,7 @@ def test_facts_default_to_the_pinned_clock(firm: Store, monkeypatch: pytest.Monk
     assert isinstance(early, ContractFacts) and early.flags == {Flag.NOTICE_SOON}
     monkeypatch.setenv("KPOTUI_TODAY", "2025-07-31")
     late = record_facts.facts_of(firm, "contract", record)
-    assert isinstance(late, ContractFacts) and late.flags == set()  # ended yesterday
+    assert isinstance(late, ContractFacts) and late.flags == {Flag.LAPSED}  # ended yesterday
 
 
 def test_kinds_without_facts_have_none(firm: Store) -> None:

@@ -96,6 +96,17 @@ def test_quality_score_one_to_five_is_accepted(store: Store, score: object) -> N
     assert make.deliverable(store, quality_score=score)["quality_score"] == int(str(score))
 
 
+@pytest.mark.parametrize(
+    ("months", "error"),
+    [(0, "must be at least 1, got 0"), (121, "must be at most 120, got 121"), ("1.5", "")],
+)
+def test_a_renewal_term_is_one_month_to_ten_years(store: Store, months: object, error: str) -> None:
+    make.provider(store)
+    refusal = refused(lambda: make.contract(store, auto_renew=True, renewal_term_months=months))
+    assert error in refusal["renewal_term_months"]
+    assert make.contract(store, renewal_term_months="6")["renewal_term_months"] == 6
+
+
 def test_money_not_negative_and_two_decimals(store: Store) -> None:
     make.provider(store)
     assert refused(lambda: make.contract(store, value="-1"))["value"].startswith(

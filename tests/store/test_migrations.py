@@ -11,9 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from kpotui.models import SQLModel
-from kpotui.services import listing, records, writes
+from kpotui.services import insights, listing, records, writes
 from kpotui.store import open_store
 from kpotui.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
+from tests.services import factories as make
 
 
 def _alembic_config(conn: object = None) -> Config:
@@ -125,5 +126,31 @@ def test_the_firm_settings_migration_downgrades_and_upgrades_again(db_url: str) 
         assert settings.get(store, "currency") == "EUR"
         settings.set_value(store, "currency", "JPY")
         assert settings.get(store, "currency") == "JPY"
+    finally:
+        store.close()
+
+
+def test_the_renewal_term_migration_downgrades_and_upgrades_again(db_url: str) -> None:
+    """0008 adds a column and drops it again without rebuilding the contract table (its
+    deliverables and the reliability triggers on it stay)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    store = open_store(db_url)
+    try:
+        make.provider(store)
+        make.contract(store, auto_renew=True, renewal_term_months=6)
+        make.deliverable(store, submitted_date="2025-05-30", quality_score=4)
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0007")
+            columns = {c["name"] for c in inspect(conn).get_columns("contract")}
+            assert "renewal_term_months" not in columns
+            command.upgrade(_alembic_config(conn), "head")
+        contract = records.find(store, "contract", {"code": "ENG-1"})
+        assert contract is not None and contract["renewal_term_months"] is None
+        assert records.counts(store)["deliverable"] == 1
+        make.deliverable(store, "Next", submitted_date="2025-06-30", quality_score=2)
+        (reliability,) = insights.reliability(store)
+        assert (reliability.delivered, reliability.average_quality) == (2, 3.0)
     finally:
         store.close()

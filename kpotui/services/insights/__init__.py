@@ -12,7 +12,14 @@ from kpotui.services.insights.activities import (
     retention,
     sourcing_matrix,
 )
-from kpotui.services.insights.deadlines import DueItem, DueWork, Renewal, due_work, renewals
+from kpotui.services.insights.deadlines import (
+    DueItem,
+    DueWork,
+    NoticeFigures,
+    Renewal,
+    due_work,
+    renewals,
+)
 from kpotui.services.insights.decisions import (
     DecisionItem,
     DecisionLog,
@@ -44,6 +51,7 @@ __all__ = [
     "DueItem",
     "DueWork",
     "MatrixCell",
+    "NoticeFigures",
     "ProviderCost",
     "Reliability",
     "Renewal",

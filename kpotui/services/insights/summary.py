@@ -7,7 +7,7 @@ from typing import Any
 
 from kpotui.services.clock import today as clock_today
 from kpotui.services.insights.activities import retention
-from kpotui.services.insights.deadlines import due_work, renewals
+from kpotui.services.insights.deadlines import NoticeFigures, due_work, renewals
 from kpotui.services.insights.decisions import provider_decisions, quarter_of
 from kpotui.services.insights.providers import concentration
 from kpotui.store import Store
@@ -19,6 +19,7 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
 
     today = today or clock_today()
     due = due_work(store, today, limit=0)
+    notice = NoticeFigures.of(renewals(store, today), today)
     kept = retention(store, today, limit=0)
     decisions = provider_decisions(store, *quarter_of(today), limit=0)
     by_provider, _ = concentration(store)
@@ -32,7 +33,8 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
         "due_in_14_days": due.due_soon_count,
         "outsourced_core_at_risk": kept.at_risk_count,
         "retention_covered": {"covered": kept.covered, "outsourced": kept.outsourced},
-        "contracts_in_notice": sum(1 for r in renewals(store, today) if r.inside_notice(today)),
+        "contracts_in_notice": notice.notice,
+        "contracts_lapsed": notice.lapsed,
         "provider_decisions_this_quarter": decisions.total,
         "irreversible_provider_decisions_this_quarter": decisions.irreversible,
         "largest_provider_share": largest,

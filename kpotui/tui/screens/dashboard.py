@@ -57,7 +57,7 @@ FIGURES = (("Done", 4), ("On time", 7), ("Quality", 7), ("Rework", 6), ("Late", 
 TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     "overdue": ("Overdue", (left("Due", 10), right("Late", 6), CONTRACT, left("Deliverable"))),
     "due-soon": (DUE_SOON, (left("Due", 10), right("In", 6), CONTRACT, left("Deliverable"))),
-    "renewals": (NOTICE, (left("Ends", 10), left("Notice by", 10), CONTRACT, left(""))),
+    "renewals": (NOTICE, (left("Term ends", 10), left("Notice by", 10), CONTRACT, left(""))),
     "decisions": (
         "Decisions providers took this quarter",
         (left("Date", 10), CONTRACT, left("Undo?", 5), left("Summary")),
@@ -81,13 +81,23 @@ EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "
 database code, which :mod:`kpotui.services.fields` does)."""
 
 
+def _what(renewal: insights.Renewal) -> str:
+    """What happens at the term end the row shows (its dates are in the row already)."""
+    if renewal.term.lapsed:
+        return "ended: renew, complete or terminate"
+    if renewal.term.rolled:
+        return "renewed, renews again"
+    return "auto-renews" if renewal.auto_renew else "ends"
+
+
 class DashboardScreen(KpoScreen):
     """Seven panels, one per question of the domain; the top line sums them up."""
 
     HELP = (
         "The owner's questions at a glance: overdue work and what is due soon (within the "
         f"firm setting due_soon_days, {DUE_SOON_DAYS} unless set); contracts whose notice "
-        "deadline has passed or is near (notice_warning_days); decisions providers took "
+        "deadline on the current term has passed or is near (notice_warning_days), and "
+        "lapsed ones (ended, still live); decisions providers took "
         "this quarter (NO: cannot be undone); the core / non-core by in-house / outsourced "
         "matrix; outsourced core activities without an internal owner or a fresh note; "
         "on-time rate and quality per provider; and where the money goes. Tab moves between "
@@ -180,7 +190,8 @@ class DashboardScreen(KpoScreen):
         days = firm_horizons(store)
         show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))
         found = insights.renewals(store, notice_warning_days=days.notice_warning_days)
-        show(self._show_renewals, found, days.notice_warning_days)
+        counts = insights.NoticeFigures.of(found, today())
+        show(self._show_renewals, found, counts, days.notice_warning_days)
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
@@ -223,21 +234,30 @@ class DashboardScreen(KpoScreen):
             ]
             self._fill(panel_id, rows)
 
-    def _show_renewals(self, found: list[insights.Renewal], warning_days: int) -> None:
+    def _show_renewals(
+        self, found: list[insights.Renewal], counts: insights.NoticeFigures, warning_days: int
+    ) -> None:
         now = today()
-        inside = sum(1 for r in found if r.inside_notice(now))
-        self._figure("notice", f"[yellow]{inside:,}[/] contracts inside notice")
-        title = f"Notice deadlines passed or within {warning_days} days: {len(found):,}"
-        self._title("renewals", title)
+        figure = f"[yellow]{counts.notice:,}[/] notice deadlines passed or near"
+        if counts.lapsed:
+            figure += f", [bold red]{counts.lapsed:,}[/] lapsed"
+        self._figure("notice", figure)
+        title = f"Notice deadlines passed or within {warning_days} days: {counts.notice:,}"
+        self._title("renewals", f"{title}, lapsed: {counts.lapsed:,}" if counts.lapsed else title)
         rows = []
         for renewal in found[:SHOWN]:
             passed = renewal.inside_notice(now)
-            what = "auto-renews" if renewal.auto_renew else "ends"
+            if renewal.term.lapsed:
+                notice_by = cell("lapsed", style="bold red")
+            else:
+                notice_by = cell(
+                    fmt.day(renewal.notice_deadline), style="bold yellow" if passed else ""
+                )
             cells = [
-                cell(fmt.day(renewal.end_date)),
-                cell(fmt.day(renewal.notice_deadline), style="bold yellow" if passed else ""),
+                cell(fmt.day(renewal.term.end)),
+                notice_by,
                 cell(renewal.code),
-                cell(f"{what} · {renewal.provider}"),
+                cell(f"{_what(renewal)} · {renewal.provider}"),
             ]
             rows.append((f"contract:{renewal.id}", cells))
         self._fill("renewals", rows)
@@ -247,7 +267,10 @@ class DashboardScreen(KpoScreen):
             f"{log.total:,} provider decisions this quarter ({log.irreversible:,} irreversible)"
         )
         self._figure("decisions", summary)
-        self._title("decisions", f"Provider decisions this quarter: {log.total:,}")
+        title = (
+            f"Provider decisions this quarter: {log.total:,} ({log.irreversible:,} irreversible)"
+        )
+        self._title("decisions", title)
         rows = [
             (
                 f"decision:{item.id}",
@@ -265,6 +288,7 @@ class DashboardScreen(KpoScreen):
     def _show_retention(self, kept: insights.Retention) -> None:
         style = "bold red" if kept.at_risk_count else "green"
         self._figure("risk", f"[{style}]{kept.at_risk_count:,}[/] core activities at risk")
+        self._title("at-risk", f"Knowledge retention: {kept.at_risk_count:,} at risk")
         self.query_one("#panel-at-risk .panel-summary", Static).update(
             f"{kept.covered:,} of {kept.outsourced:,} outsourced activities have an internal "
             f"owner and a fresh note ({kept.with_owner:,} with an owner, "
