@@ -119,7 +119,7 @@ def test_the_firm_settings_migration_downgrades_and_upgrades_again(db_url: str) 
     try:
         settings.set_value(store, "currency", "USD")
         with store.engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "-1")
+            command.downgrade(_alembic_config(conn), "0006")
             assert not inspect(conn).has_table("setting")
             command.upgrade(_alembic_config(conn), "head")
         assert settings.get(store, "currency") == "EUR"
