@@ -155,8 +155,9 @@ def _deliverable_rule(
     """Dates the status no longer keeps are cleared, and the history of submissions is
     carried on (:mod:`kpotui.services.marking`, :mod:`kpotui.services.submissions`)."""
     clear, errors = marking.status_dates(before, values)
-    after = {**(before or {}), **values, **clear}
-    return clear | submissions.derived(before, after), errors
+    if before is None:  # a new record: nothing is cleared, ``values`` is all of it
+        return submissions.derived(None, values), errors
+    return clear | submissions.derived(before, {**before, **values, **clear}), errors
 
 
 KIND_RULES: dict[str, Rule] = {"deliverable": _deliverable_rule}
