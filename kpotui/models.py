@@ -218,13 +218,17 @@ class Deliverable(Tracked, table=True):
     amount_minor: int | None = Field(default=None, sa_type=MONEY)
     reviewer: str | None = None
     description: str | None = Field(default=None, sa_type=Text)
+    first_submitted_date: dt.date | None = None
+    """The date of the first submission, kept once it was sent back (migration 0010)."""
+    rework_rounds: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
+    """How many times it was sent back for rework; kept after a later acceptance."""
 
 
 class ProviderReliability(SQLModel, table=True):
     """Per provider, the reliability counts that do not depend on the day.
 
-    Kept exact by database triggers on provider, contract and deliverable (migration
-    0005); nothing else writes it. Read by :func:`kpotui.services.insights.reliability`.
+    Kept exact by database triggers on provider, contract and deliverable (migrations
+    0005, 0006, 0010); nothing else writes it. Read by :func:`kpotui.services.insights.reliability`.
     """
 
     __tablename__ = "provider_reliability"
@@ -236,10 +240,14 @@ class ProviderReliability(SQLModel, table=True):
     delivered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     """With a submitted date."""
     on_time: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    """Submitted no later than due."""
+    """Delivered, and first submitted no later than due."""
     quality_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     quality_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    rework: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    accepted: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    first_time_right: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Accepted and never sent back."""
+    rework_rounds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Times sent back, summed."""
 
 
 class Task(Tracked, table=True):

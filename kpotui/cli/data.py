@@ -254,7 +254,7 @@ def list_command(
             store, spec.name, flt, sort=sort_field, descending=descending, limit=limit
         )
         if fmt == "table":
-            _print_table(spec, records)
+            _print_table(spec, records, _figures(store) if spec.name == "provider" else None)
             return
         if fmt == "csv" and sys.stdout.isatty():  # a person reads it: show, don't send
             buffer = io.StringIO()
@@ -268,10 +268,36 @@ def list_command(
                 csv_codec.write_csv(out, spec, records)
 
 
-def _print_table(spec: Any, records: Any) -> None:
+FIGURES = ("on_time", "first_time_right", "rework_rounds")
+"""The reliability figures a table of providers ends with."""
+
+
+def _figures(store: Any) -> dict[str, list[str]]:
+    """Provider name -> its on-time and first-time-right rates and rounds of rework."""
+    from kpotui.services import insights
+
+    def rate(value: float | None) -> str:
+        return "" if value is None else f"{value:.0%}"
+
+    return {
+        r.provider: [rate(r.on_time_rate), rate(r.first_time_right_rate), str(r.rework_rounds)]
+        for r in insights.reliability(store)
+    }
+
+
+def _print_table(spec: Any, records: Any, figures: dict[str, list[str]] | None = None) -> None:
     from kpotui.reports.render import Section, aligned_lines, record_table
 
+    if figures is not None:
+        records = list(records)
     columns, rows = record_table(spec, records)
+    if figures is not None:
+        columns = [*columns, *FIGURES]
+        blank = ["" for _ in FIGURES]
+        rows = [
+            [*row, *figures.get(record["name"], blank)]
+            for row, record in zip(rows, records, strict=True)
+        ]
     if not sys.stdout.isatty():
         click.echo("\n".join(aligned_lines(columns, rows)))
         return

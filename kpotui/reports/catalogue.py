@@ -245,7 +245,13 @@ def providers_report(store: Store, today: date) -> Report:
     found = insights.reliability(store, today)
     data = {
         "today": today.isoformat(),
-        "providers": _json_safe([vars(r) | {"on_time_rate": r.on_time_rate} for r in found]),
+        "providers": _json_safe(
+            [
+                vars(r)
+                | {"on_time_rate": r.on_time_rate, "first_time_right_rate": r.first_time_right_rate}
+                for r in found
+            ]
+        ),
     }
     columns = [
         "provider",
@@ -253,7 +259,8 @@ def providers_report(store: Store, today: date) -> Report:
         "delivered",
         "on time",
         "avg quality",
-        "rework",
+        "first time right",
+        "rework rounds",
         "overdue",
     ]
     rows = [
@@ -263,7 +270,8 @@ def providers_report(store: Store, today: date) -> Report:
             str(r.delivered),
             _share(r.on_time_rate),
             _text(r.average_quality),
-            str(r.rework),
+            _share(r.first_time_right_rate),
+            str(r.rework_rounds),
             str(r.overdue),
         ]
         for r in found

@@ -81,8 +81,9 @@ def render_markdown(report: Report) -> str:
 
 
 def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], list[list[str]]]:
-    """Columns and cells for showing records as a table (long texts left out)."""
-    fields = [f for f in spec.fields if f.type is not FieldType.LONG_TEXT]
+    """Columns and cells for showing records as a table (long texts left out; derived
+    figures, such as a deliverable's rounds of rework, last)."""
+    fields = [f for f in (*spec.fields, *spec.derived) if f.type is not FieldType.LONG_TEXT]
     rows = []
     for record in records:
         cells = []

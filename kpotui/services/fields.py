@@ -78,13 +78,19 @@ class KindSpec:
     shown_as: tuple[str, str] | None = None
     """Singular and plural as people say them, where they differ from the name (a task
     is an activity on screen)."""
+    derived: tuple[FieldSpec, ...] = ()
+    """Columns the write path works out from a record's history (a deliverable's first
+    submission): read with the record and audited, but not in files and not importable."""
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
     def field(self, name: str) -> FieldSpec:
-        return self.by_name[name]
+        found = self.by_name.get(name)
+        if found is None:
+            found = {f.name: f for f in self.derived}[name]
+        return found
 
     @property
     def noun(self) -> str:
@@ -176,6 +182,10 @@ DELIVERABLE = KindSpec(
         FieldSpec("amount", T.MONEY, help="in the contract's currency"),
         FieldSpec("reviewer", T.TEXT),
         FieldSpec("description", T.LONG_TEXT),
+    ),
+    derived=(
+        FieldSpec("first_submitted_date", T.DATE, help="when it was first submitted"),
+        FieldSpec("rework_rounds", T.INT, default=0, help="times sent back for rework"),
     ),
 )
 

@@ -85,7 +85,8 @@ def from_column_value(spec: FieldSpec, value: Any) -> Any:
 
 @cache
 def record_select(spec: KindSpec) -> Select[Any]:
-    """SELECT of every public field of ``spec``, references joined to their natural key.
+    """SELECT of every public and derived field of ``spec``, references joined to their
+    natural key.
 
     Built once per kind (building the joins costs more than running the query); a
     Select is immutable, so callers add their ``where`` to a copy."""
@@ -100,6 +101,7 @@ def record_select(spec: KindSpec) -> Select[Any]:
             columns.append(alias.c[target.key[0]].label(f.name))
         else:
             columns.append(table.c[f.column].label(f.name))
+    columns.extend(table.c[f.column].label(f.name) for f in spec.derived)
     return select(*columns).select_from(joined)
 
 
@@ -108,6 +110,8 @@ def row_to_record(spec: KindSpec, row: Any) -> Record:
     record: Record = {name: data[name] for name in META}
     for f in spec.fields:
         record[f.name] = from_column_value(f, data[f.name])
+    for f in spec.derived:
+        record[f.name] = data[f.name]
     return record
 
 

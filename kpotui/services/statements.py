@@ -130,11 +130,10 @@ def _insert_plan(kind: str) -> tuple[list[str], Callable[[Mapping[str, Any]], tu
     """(columns, a getter of a record's values in their order, [(index, field)] of the
     references and money amounts, which need converting) for inserting a kind."""
     spec = KINDS[kind]
-    getter = itemgetter(*(f.name for f in spec.fields))
-    convert = [
-        (i, f) for i, f in enumerate(spec.fields) if f.type in (FieldType.REF, FieldType.MONEY)
-    ]
-    return [f.column for f in spec.fields], getter, convert
+    fields = (*spec.fields, *spec.derived)
+    getter = itemgetter(*(f.name for f in fields))
+    convert = [(i, f) for i, f in enumerate(fields) if f.type in (FieldType.REF, FieldType.MONEY)]
+    return [f.column for f in fields], getter, convert
 
 
 def _insert_values(
@@ -288,7 +287,7 @@ def delete_records(
                 key_text(spec, record),
                 {
                     f.name: [json_safe(record[f.name]), None]
-                    for f in spec.fields
+                    for f in (*spec.fields, *spec.derived)
                     if record[f.name] not in (None, [])
                 },
             )

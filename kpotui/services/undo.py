@@ -204,7 +204,7 @@ def _revert(batch: writes.Batch, event: dict[str, Any]) -> None:
 
 def _revert_all(conn: Connection, plan: UndoPlan, marker: str) -> None:
     problems = writes.FieldProblems()
-    batch = writes.Batch(conn, problems, label=marker)
+    batch = writes.Batch(conn, problems, label=marker, restoring=True)
     for chunk in _chunks_newest_first(conn, plan):
         for (action, kind), run in groupby(chunk, key=lambda e: (e["action"], e["kind"])):
             if action == AuditAction.CREATE:

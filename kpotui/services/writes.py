@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from kpotui.services import settings, statements
+from kpotui.services import marking, settings, statements, submissions
 from kpotui.services.errors import (
     ConflictError,
     NotFoundError,
@@ -44,7 +44,7 @@ from kpotui.services.records import (
     references_to,
     table_of,
 )
-from kpotui.services.validation import ValueCache, clean_collect, record_errors
+from kpotui.services.validation import ValueCache, clean_collect, clean_value, record_errors
 from kpotui.store import Store, tuning
 
 ON_EXISTING = ("error", "skip", "update")
@@ -142,6 +142,28 @@ def defaults_of(conn: Connection, spec: KindSpec) -> dict[str, Any]:
     return values
 
 
+Rule = Callable[
+    [Mapping[str, Any] | None, Mapping[str, Any]], tuple[dict[str, Any], dict[str, str]]
+]
+"""(record before the write, None for a new one; values written) -> (more values to
+write, field -> problem)."""
+
+
+def _deliverable_rule(
+    before: Mapping[str, Any] | None, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Dates the status no longer keeps are cleared, and the history of submissions is
+    carried on (:mod:`kpotui.services.marking`, :mod:`kpotui.services.submissions`)."""
+    clear, errors = marking.status_dates(before, values)
+    if before is None:  # a new record: nothing is cleared, ``values`` is all of it
+        return submissions.derived(None, values), errors
+    return clear | submissions.derived(before, {**before, **values, **clear}), errors
+
+
+KIND_RULES: dict[str, Rule] = {"deliverable": _deliverable_rule}
+"""Per kind, what every write of a record brings besides the values given."""
+
+
 class Batch:
     """Writes inside the caller's write transaction, audited under one batch label."""
 
@@ -153,12 +175,16 @@ class Batch:
         label: str | None = None,
         on_existing: str = "error",
         existing_hint: str = "",
+        restoring: bool = False,
     ) -> None:
         """``existing_hint`` ends the message refusing a record that exists already (an
-        import names its ``--on-conflict`` option there)."""
+        import names its ``--on-conflict`` option there). ``restoring`` (an undo) writes
+        values as the audit kept them, derived ones included, and applies no
+        :data:`KIND_RULES`."""
         if on_existing not in ON_EXISTING:
             raise ValueError(f"on_existing must be one of {ON_EXISTING}")
         self.conn, self.problems, self.label = conn, problems, label
+        self.restoring = restoring
         self.on_existing, self.existing_hint = on_existing, existing_hint
         self.counts: dict[str, KindCounts] = {}
         self._ids: dict[str, dict[str, int]] = {}
@@ -190,9 +216,8 @@ class Batch:
     def state(self, spec: KindSpec) -> _KindState:
         state = self._kinds.get(spec.name)
         if state is None:
-            state = _KindState(
-                statements.max_id(self.conn, spec), defaults=defaults_of(self.conn, spec)
-            )
+            defaults = defaults_of(self.conn, spec) | {f.name: f.default for f in spec.derived}
+            state = _KindState(statements.max_id(self.conn, spec), defaults=defaults)
             self._kinds[spec.name] = state
         return state
 
@@ -225,6 +250,22 @@ class Batch:
                 else:
                     row_errors[f.name] = f"no {f.ref} named {name!r}"
 
+    def _clean(
+        self, spec: KindSpec, raw: Mapping[str, Any], cache: ValueCache
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """:func:`clean_collect` of ``raw``; when restoring, its derived values too."""
+        restored: dict[str, Any] = {}
+        if self.restoring and spec.derived:
+            raw = dict(raw)
+            for f in spec.derived:
+                if f.name in raw:
+                    restored[f.name] = clean_value(f, raw.pop(f.name))
+        values, errors = clean_collect(spec, raw, partial=True, cache=cache)
+        return values | restored, errors
+
+    def _rule(self, spec: KindSpec) -> Rule | None:
+        return None if self.restoring else KIND_RULES.get(spec.name)
+
     # -- create and upsert --------------------------------------------------------------
 
     def put(self, spec: KindSpec, items: Sequence[Item]) -> list[int | None]:
@@ -234,8 +275,9 @@ class Batch:
         counts = self.counts.setdefault(spec.name, KindCounts())
         rows: list[_Valid] = []
         errors: list[dict[str, str]] = []
+        rule = self._rule(spec)
         for item in items:
-            values, row_errors = clean_collect(spec, item.values, partial=True, cache=state.cache)
+            values, row_errors = self._clean(spec, item.values, state.cache)
             for name in spec.key:
                 if name not in values and name not in row_errors:
                     row_errors[name] = "required"
@@ -257,6 +299,10 @@ class Batch:
             record_id = existing.get(row.key)
             if row.key and record_id is None:  # new: rules across the whole record, too
                 record = state.defaults | row.values
+                if rule is not None:
+                    extra, problems = rule(None, record)
+                    record |= extra
+                    row_errors = problems | row_errors
                 row_errors = record_errors(spec, record) | row_errors
             if not row_errors and row.key in state.seen:
                 name = key_text(spec, row.values)
@@ -310,7 +356,7 @@ class Batch:
         pending = []
         for record_id, raw, version in changes:
             before = self._current(spec, current, record_id, version)
-            values, errors = clean_collect(spec, raw, partial=True, cache=state.cache)
+            values, errors = self._clean(spec, raw, state.cache)
             item = Item(raw, at)
             if errors:
                 self._fail(spec, item, errors)
@@ -346,10 +392,15 @@ class Batch:
         rows: list[_Valid] = []
         errors: list[dict[str, str]] = []
         befores: list[Record] = []
+        rule = self._rule(spec)
         for before, values, item in pending:
             changed = {n: v for n, v in values.items() if before[n] != v}
+            problems: dict[str, str] = {}
+            if rule is not None and changed:
+                extra, problems = rule(before, changed)
+                changed |= {n: v for n, v in extra.items() if before[n] != v}
             rows.append(_Valid(item, changed))
-            errors.append(record_errors(spec, before | changed))
+            errors.append(problems | record_errors(spec, before | changed))
             befores.append(before)
         self._resolve(spec, rows, errors)
         ready = []

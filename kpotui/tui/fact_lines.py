@@ -51,7 +51,10 @@ def provider_lines(facts: ProviderFacts, today: date) -> Lines:
     if r is not None:
         lines.append(("On time", f"{fmt.percent(r.on_time_rate)} of {r.delivered} delivered"))
         lines.append(("Quality", f"{fmt.quality(r.average_quality)} on average (1-5)"))
-        lines.append(("Rework / overdue", f"{r.rework} in rework, {r.overdue} overdue"))
+        right = fmt.percent(r.first_time_right_rate)
+        lines.append(("First time right", f"{right} of {r.accepted} accepted"))
+        rounds = f"{r.rework_rounds} round{'' if r.rework_rounds == 1 else 's'} of rework"
+        lines.append(("Rework / overdue", f"{rounds}, {r.overdue} overdue"))
     if facts.spend:
         amounts = "; ".join(
             f"{fmt.money(c.contract_value, c.currency, cents=False)} in {c.contracts} contracts"

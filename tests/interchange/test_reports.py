@@ -118,6 +118,9 @@ def test_risk_costs_providers_and_decisions_reports(csv_sample_db: str) -> None:
     assert (thornbury["deliverables"], thornbury["delivered"], thornbury["on_time"]) == (5, 3, 2)
     assert thornbury["average_quality"] == pytest.approx(4.67)
     assert thornbury["overdue"] == 1
+    # all 3 accepted at the first submission: none sent back
+    assert (thornbury["accepted"], thornbury["first_time_right"]) == (3, 3)
+    assert (thornbury["first_time_right_rate"], thornbury["rework_rounds"]) == (1.0, 0)
     decisions = _json(csv_sample_db, "report", "decisions")
     assert (decisions["start"], decisions["end"]) == ("2025-04-01", "2025-06-30")
     assert [d["date"] for d in decisions["items"] if not d["reversible"]] == [
@@ -199,6 +202,18 @@ def test_list_filters(csv_sample_db: str, args: list[str], expected: int) -> Non
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     assert len(rows) == expected + 1  # header
+
+
+def test_list_tables_end_with_the_figures_worked_out_from_history(csv_sample_db: str) -> None:
+    result = kpotui(csv_sample_db, "list", "providers", "--search", "Thornbury")
+    assert result.exit_code == 0, result.output
+    header, _, row = result.stdout.splitlines()
+    assert header.split()[-3:] == ["on_time", "first_time_right", "rework_rounds"]
+    assert row.split()[-3:] == ["67%", "100%", "0"]  # 2 of 3 on time, 3 of 3 right at once
+    result = kpotui(csv_sample_db, "list", "deliverables", "--status", "rework", "--limit", "1")
+    header, _, row = result.stdout.splitlines()
+    assert header.split()[-2:] == ["first_submitted_date", "rework_rounds"]
+    assert row.split()[-1] == "1", "imported in rework: one round"
 
 
 def test_list_sorts_and_shows_a_plain_table(csv_sample_db: str) -> None:

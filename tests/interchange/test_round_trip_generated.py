@@ -28,6 +28,7 @@ from kpotui.interchange.importer import import_sources
 from kpotui.interchange.inputs import close_all, open_sources
 from kpotui.interchange.problems import InputError, Problems
 from kpotui.services.fields import BY_PLURAL, KINDS, MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec
+from kpotui.services.marking import DATES_KEPT
 from kpotui.store import open_store
 from kpotui.text import first_unsafe
 from tests.interchange.conftest import SHORT_FIRM
@@ -198,6 +199,11 @@ def _record(draw: st.DrawFn, kind: KindSpec, refs: dict[str, list[str]]) -> dict
             record[spec.name] = draw(st.sampled_from(refs[spec.ref]))
         else:
             record[spec.name] = draw(_value(spec))
+    if kind.name == "deliverable":  # only the dates its status keeps
+        kept = DATES_KEPT[record.get("status", kind.field("status").default)]
+        for name in DATE_RULES["deliverable"]:
+            if name not in kept:
+                record.pop(name, None)
     return record
 
 

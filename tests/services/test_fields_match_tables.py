@@ -31,7 +31,7 @@ SPECS = list(KINDS.values())
 
 
 def _fields(spec: KindSpec) -> list[tuple[KindSpec, FieldSpec]]:
-    return [(spec, f) for f in spec.fields]
+    return [(spec, f) for f in (*spec.fields, *spec.derived)]
 
 
 FIELDS = [pair for spec in SPECS for pair in _fields(spec)]
@@ -41,7 +41,7 @@ IDS = [f"{spec.name}.{f.name}" for spec, f in FIELDS]
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_every_column_is_a_field_and_every_field_a_column(spec: KindSpec) -> None:
     columns = {c.name for c in table_of(spec).columns} - set(META)
-    assert columns == {f.column for f in spec.fields}
+    assert columns == {f.column for f in (*spec.fields, *spec.derived)}
 
 
 @pytest.mark.parametrize(("spec", "field"), FIELDS, ids=IDS)

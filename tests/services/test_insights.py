@@ -242,24 +242,25 @@ def test_cost_per_provider_against_in_house(firm: Store) -> None:
 def test_provider_reliability(firm: Store) -> None:
     rows = {r.provider: r for r in insights.reliability(firm, TODAY)}
     a, b, c = rows["Anand Analytics"], rows["Baltic Research"], rows["Chennai Data"]
-    assert (a.deliverables, a.delivered, a.on_time, a.average_quality, a.rework, a.overdue) == (
+    assert (a.deliverables, a.delivered, a.on_time, a.average_quality, a.overdue) == (
         6,
         2,
         1,
         3.0,
-        1,
         2,
     )
-    assert a.on_time_rate == 0.5
-    assert (b.deliverables, b.delivered, b.on_time, b.average_quality, b.rework, b.overdue) == (
+    assert (a.accepted, a.first_time_right, a.rework_rounds) == (2, 2, 1)
+    assert a.on_time_rate == 0.5 and a.first_time_right_rate == 1.0
+    assert (b.deliverables, b.delivered, b.on_time, b.average_quality, b.overdue) == (
         4,
         2,
         1,
         5.0,
         0,
-        0,
     )
+    assert (b.accepted, b.first_time_right, b.rework_rounds) == (1, 1, 0)
     assert (c.deliverables, c.on_time_rate, c.average_quality) == (0, None, None)
+    assert c.first_time_right_rate is None
 
 
 def test_contracts_ending_or_renewing_inside_notice(firm: Store) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual import events
 
-from kpotui.services import listing, records
+from kpotui.services import listing, records, writes
 from kpotui.services.listing import ListFilter
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
@@ -36,7 +36,7 @@ def overdue_title(app: KpoApp) -> str:
 
 def quality_shown(app: KpoApp, provider: str) -> str:
     reliability = app.screen.query_one("#reliability", PanelTable)
-    return str(reliability.get_row(f"provider:{provider}")[3])
+    return str(reliability.get_row(f"provider:{provider}")[4])
 
 
 @AT_SCALE
@@ -80,6 +80,40 @@ async def test_accepting_an_overdue_deliverable_moves_the_dashboard(
         await settle(pilot)
         assert overdue_title(app) == f"Overdue: {overdue_before - 1}"
         assert quality_shown(app, provider) != quality_before
+
+
+async def test_marked_back_to_planned_it_loses_its_submission_and_keeps_its_rework(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    """A deliverable submitted and sent back, then ``m`` ``p``: planned again, its
+    submitted date goes (it is not delivered) and its round of rework stays."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        row = table(app).current_row
+        assert row is not None
+        store = open_store(str(firm_db))
+        record = records.get(store, "deliverable", row.id)
+        for changes in (
+            {"status": "submitted", "submitted_date": "2025-06-20"},
+            {"status": "rework"},
+        ):
+            record = writes.update(
+                store, "deliverable", record["id"], changes, version=record["version"]
+            )
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MarkDeliverable)
+        await pilot.press("p")
+        await settle(pilot)
+        marked = records.get(store, "deliverable", row.id)
+        store.close()
+        assert (marked["status"], marked["submitted_date"]) == ("planned", None)
+        assert record["rework_rounds"] >= 1 and record["first_submitted_date"] is not None
+        kept = ("first_submitted_date", "rework_rounds")
+        assert [marked[name] for name in kept] == [record[name] for name in kept]
 
 
 @AT_SCALE

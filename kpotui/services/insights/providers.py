@@ -107,24 +107,33 @@ class Reliability:
     delivered: int
     on_time: int
     average_quality: float | None
-    rework: int
+    accepted: int
+    first_time_right: int
+    rework_rounds: int
     overdue: int
 
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.delivered if self.delivered else None
 
+    @property
+    def first_time_right_rate(self) -> float | None:
+        """Of the work accepted, the share accepted without being sent back."""
+        return self.first_time_right / self.accepted if self.accepted else None
+
 
 def reliability(
     store: Store, today: date | None = None, *, provider_id: int | None = None
 ) -> list[Reliability]:
     """Per provider (``provider_id``: that one alone): on-time rate of what was delivered,
-    average quality, work in rework, open work overdue. Delivered = has a submitted date;
-    on time = submitted by due date.
+    average quality, first-time-right rate, rounds of rework, open work overdue.
+    Delivered = has a submitted date; on time = first submitted by the due date (a
+    submission sent back does not become on time when resubmitted); first-time-right =
+    accepted and never sent back; rework rounds = times sent back, kept after acceptance.
 
     Everything but overdue comes from ``provider_reliability``, which triggers keep in
-    step with the deliverables (migration 0005); overdue depends on the day, so it is
-    counted here, from the few open deliverables already past due.
+    step with the deliverables (migrations 0005, 0010); overdue depends on the day, so it
+    is counted here, from the few open deliverables already past due.
     """
     today = today or clock_today()
     r = RELIABILITY.c
@@ -148,7 +157,9 @@ def reliability(
                 r.on_time,
                 r.quality_sum,
                 r.quality_count,
-                r.rework,
+                r.accepted,
+                r.first_time_right,
+                r.rework_rounds,
             )
             .select_from(P.join(RELIABILITY, r.provider_id == P.c.id))
             .order_by(P.c.name)
@@ -160,7 +171,8 @@ def reliability(
         rows = conn.execute(counts_query).all()
     found = []
     for found_id, name, *counts in rows:
-        deliverables, delivered, on_time, quality_sum, quality_count, rework = counts
+        deliverables, delivered, on_time, quality_sum, quality_count = counts[:5]
+        accepted, first_time_right, rework_rounds = counts[5:]
         quality = round(quality_sum / quality_count, 2) if quality_count else None
         found.append(
             Reliability(
@@ -169,7 +181,9 @@ def reliability(
                 delivered,
                 on_time,
                 quality,
-                rework,
+                accepted,
+                first_time_right,
+                rework_rounds,
                 overdue.get(found_id, 0),
             )
         )

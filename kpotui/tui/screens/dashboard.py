@@ -52,7 +52,14 @@ def right(label: str, width: int) -> ColumnSpec:
 DUE_SOON = "Due soon"
 NOTICE = "Notice deadlines passed or near"
 CONTRACT = left("Contract", 14)
-FIGURES = (("Done", 4), ("On time", 7), ("Quality", 7), ("Rework", 6), ("Late", 4))
+FIGURES = (
+    ("Done", 4),
+    ("On time", 7),
+    ("1st OK", 6),
+    ("Quality", 7),
+    ("Rework", 6),
+    ("Late", 4),
+)
 """The reliability panel's columns after the provider."""
 TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     "overdue": ("Overdue", (left("Due", 10), right("Late", 6), CONTRACT, left("Deliverable"))),
@@ -100,7 +107,9 @@ class DashboardScreen(KpoScreen):
         "lapsed ones (ended, still live); decisions providers took "
         "this quarter (NO: cannot be undone); the core / non-core by in-house / outsourced "
         "matrix; outsourced core activities without an internal owner or a fresh note; "
-        "on-time rate and quality per provider; and where the money goes. Tab moves between "
+        "per provider, the on-time rate (first submission by the due date), 1st OK (accepted "
+        "work never sent back), quality and rounds of rework; and where the money goes. "
+        "Tab moves between "
         "panels, enter opens the record behind a row (a matrix cell lists its activities)."
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -320,8 +329,9 @@ class DashboardScreen(KpoScreen):
                 cell(r.provider),
                 cell(str(r.delivered), True),
                 cell(fmt.percent(rate), True, "red" if late else ""),
+                cell(fmt.percent(r.first_time_right_rate), True),
                 cell(fmt.quality(r.average_quality), True),
-                cell(str(r.rework), True),
+                cell(str(r.rework_rounds), True),
                 cell(str(r.overdue), True, "bold red" if r.overdue else ""),
             ]
             rows.append((f"provider:{r.provider}", cells))
