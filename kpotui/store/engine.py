@@ -20,10 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
 
 from kpotui.services.errors import BusyError
 from kpotui.store import postgres
@@ -105,8 +107,16 @@ class Store:
 def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engine:
     from kpotui.store.permissions import match_companions
 
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    if read_only:
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: _connect_read_only(path, busy_timeout_ms),
+            poolclass=NullPool,  # each read chooses its way in afresh: see _read_only_uri
+        )
+    else:
+        engine = create_engine(
+            f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000}
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -145,6 +155,38 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
             dbapi_conn.rollback()
 
     return engine
+
+
+def _read_only_uri(path: Path) -> str:
+    """How to read ``path`` without creating a file next to it.
+
+    While a ``-wal`` exists, someone has the database open or left changes in it that are
+    not in the file yet: ``mode=ro`` reads them, and uses the ``-shm`` as it is. Without
+    one, nobody has it open, and ``mode=ro`` would create a ``-wal`` and ``-shm`` this
+    account owns and cannot remove, which stop their owner from writing; ``immutable=1``
+    reads the file alone and creates nothing. (SQLite trusts that an immutable file does
+    not change while it is read; each read transaction connects afresh, so one that starts
+    after someone began writing finds their ``-wal`` and reads with ``mode=ro``.)
+    """
+    quoted = quote(str(path))
+    if path.with_name(path.name + "-wal").exists():
+        return f"file:{quoted}?mode=ro"
+    return f"file:{quoted}?mode=ro&immutable=1"
+
+
+def _connect_read_only(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    return sqlite3.connect(
+        _read_only_uri(path), uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
+    )
+
+
+def _refuse_unreadable_wal(path: Path) -> None:
+    """A ``-wal`` this account may not read holds changes it could not see: say so."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and not os.access(wal, os.R_OK):
+        raise StoreError(
+            f"{wal}: you may not read this file, which holds the latest changes to {path.name}"
+        )
 
 
 def _begin_writing(
@@ -224,6 +266,8 @@ def open_store(
             create_db_file(path)
         elif not read_only:
             permissions.refuse_unwritable(path)
+        else:
+            _refuse_unreadable_wal(path)
         engine = _sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     else:
         try:
