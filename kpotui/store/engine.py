@@ -180,13 +180,15 @@ def _connect_read_only(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     )
 
 
-def _refuse_unreadable_wal(path: Path) -> None:
-    """A ``-wal`` this account may not read holds changes it could not see: say so."""
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and not os.access(wal, os.R_OK):
-        raise StoreError(
-            f"{wal}: you may not read this file, which holds the latest changes to {path.name}"
-        )
+def _refuse_unreadable_companions(path: Path) -> None:
+    """SQLite cannot read a database someone has open without its ``-wal`` and ``-shm``."""
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists() and not os.access(extra, os.R_OK):
+            raise StoreError(
+                f"{extra}: you may not read this file, which SQLite needs to read "
+                f"{path.name} while someone has it open"
+            )
 
 
 def _begin_writing(
@@ -267,7 +269,7 @@ def open_store(
         elif not read_only:
             permissions.refuse_unwritable(path)
         else:
-            _refuse_unreadable_wal(path)
+            _refuse_unreadable_companions(path)
         engine = _sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     else:
         try:
