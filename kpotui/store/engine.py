@@ -110,7 +110,7 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
     if read_only:
         engine = create_engine(
             "sqlite://",
-            creator=lambda: _connect_read_only(path, busy_timeout_ms),
+            creator=lambda: connect_read_only(path, busy_timeout_ms),
             poolclass=NullPool,  # each read chooses its way in afresh: see _read_only_uri
         )
     else:
@@ -174,7 +174,8 @@ def _read_only_uri(path: Path) -> str:
     return f"file:{quoted}?mode=ro&immutable=1"
 
 
-def _connect_read_only(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+def connect_read_only(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A raw connection that reads ``path`` and creates nothing next to it."""
     return sqlite3.connect(
         _read_only_uri(path), uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
     )

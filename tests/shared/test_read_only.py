@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpotui.cli import main
-from kpotui.services import writes
+from kpotui.services import records, writes
 from kpotui.store import open_store, permissions
 from tests.services import factories
 from tests.shared.accounts import as_account, exit_status, run_cli_as
@@ -108,6 +108,7 @@ READING = {
     "export": (["export", "--format", "json"], '"Meridian"'),
     "report": (["report", "providers"], "Meridian"),
     "db check": (["db", "check"], "healthy"),
+    "setting list": (["setting", "list"], "due_soon_days"),
 }
 PLACES = {
     "file 0440, directory writable": (0o440, 0o777, "you may not write to"),
@@ -133,6 +134,18 @@ def test_commands_that_read_open_it_read_only_and_say_so_once(
     assert f"kpotui: opened read-only: {reason}" in text, text
     assert files(place) == ["firm.db"]
     assert path.read_bytes() == data
+
+
+def test_a_backup_copies_a_file_you_may_only_read(place: Path, output: Path) -> None:
+    path = firm(place)
+    restrict(path, file_mode=0o440, directory_mode=0o555)
+    status, text = as_reader(["--db", str(path), "backup", str(output / "copy.db")], output)
+    assert status == 0, text
+    assert "backup written" in text
+    copy = open_store(str(output / "copy.db"), read_only=True)
+    assert records.counts(copy)["provider"] == 1
+    copy.close()
+    assert files(place) == ["firm.db"]
 
 
 CHANGING = {
