@@ -64,7 +64,8 @@ class Store:
     """Problems worth telling the user about that do not stop the work (file permissions)."""
     on_wait: Callable[[bool], None] | None = None
     """Told True when a write has waited ``WAIT_NOTICE_MS`` for another writer, and False
-    when that wait is over, either way (from the writing thread; SQLite only)."""
+    when that wait is over, either way (SQLite: from the writing thread; PostgreSQL: from a
+    thread that watches the write's locks)."""
     _writer: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -279,6 +280,13 @@ def open_store(
             raise StoreError(f"cannot open {target}: {exc}") from exc
         if engine.dialect.name == "postgresql":
             postgres.copy_plain_inserts(engine)
+            postgres.plain_write_failures(
+                engine,
+                busy_timeout_ms=busy_timeout_ms,
+                notice_ms=WAIT_NOTICE_MS,
+                write_option=_WRITE_OPTION,
+                wait_option=_WAIT_OPTION,
+            )
 
     store = Store(engine=engine, path=path, read_only=read_only)
     try:

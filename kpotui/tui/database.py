@@ -41,7 +41,7 @@ class AppDatabase:
         """Told each warning of the store once it is open (from the opening thread)."""
         self.on_wait: Callable[[bool], None] | None = None
         """Told when a write starts and stops waiting for another writer (``Store.on_wait``,
-        from the writing thread)."""
+        from another thread)."""
         self._store: Store | None = None
         self._lock = threading.Lock()
 
