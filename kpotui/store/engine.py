@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.pool import QueuePool
 
 from kpotui.services.errors import BusyError
 from kpotui.store import postgres
@@ -112,8 +112,15 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
         engine = create_engine(
             "sqlite://",
             creator=lambda: connect_read_only(path, busy_timeout_ms),
-            poolclass=NullPool,  # each read chooses its way in afresh: see _read_only_uri
+            poolclass=QueuePool,
         )
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            """A -wal has come or gone since this connection chose: connect again."""
+            if dbapi_conn.immutable == _has_wal(path):
+                raise DisconnectionError("the way in to read-only no longer fits")
+
     else:
         engine = create_engine(
             f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000}
@@ -158,28 +165,37 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
     return engine
 
 
-def _read_only_uri(path: Path) -> str:
-    """How to read ``path`` without creating a file next to it.
+class _ReadOnlyConnection(sqlite3.Connection):
+    immutable = False
+    """Opened with ``immutable=1`` (else ``mode=ro`` alone)."""
+
+
+def _has_wal(path: Path) -> bool:
+    return path.with_name(path.name + "-wal").exists()
+
+
+def connect_read_only(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A connection that reads ``path`` and creates nothing next to it.
 
     While a ``-wal`` exists, someone has the database open or left changes in it that are
     not in the file yet: ``mode=ro`` reads them, and uses the ``-shm`` as it is. Without
     one, nobody has it open, and ``mode=ro`` would create a ``-wal`` and ``-shm`` this
     account owns and cannot remove, which stop their owner from writing; ``immutable=1``
     reads the file alone and creates nothing. (SQLite trusts that an immutable file does
-    not change while it is read; each read transaction connects afresh, so one that starts
-    after someone began writing finds their ``-wal`` and reads with ``mode=ro``.)
+    not change while it is read: a store checks at each read whether a ``-wal`` has come or
+    gone, and connects again when one has.)
     """
-    quoted = quote(str(path))
-    if path.with_name(path.name + "-wal").exists():
-        return f"file:{quoted}?mode=ro"
-    return f"file:{quoted}?mode=ro&immutable=1"
-
-
-def connect_read_only(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """A raw connection that reads ``path`` and creates nothing next to it."""
-    return sqlite3.connect(
-        _read_only_uri(path), uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
+    immutable = not _has_wal(path)
+    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=busy_timeout_ms / 1000,
+        check_same_thread=False,
+        factory=_ReadOnlyConnection,
     )
+    conn.immutable = immutable
+    return conn
 
 
 def _refuse_unreadable_companions(path: Path) -> None:
