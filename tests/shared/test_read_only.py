@@ -159,7 +159,7 @@ CHANGING = {
 
 @pytest.mark.parametrize("args", CHANGING.values(), ids=CHANGING.keys())
 def test_commands_that_change_it_refuse_in_one_line(
-    place: Path, output: Path, args: list[str], tmp_path: Path
+    place: Path, output: Path, args: list[str]
 ) -> None:
     path = firm(place)
     data = path.read_bytes()
