@@ -43,3 +43,28 @@ def sqlite_file(target: str) -> Path | None:
 def no_such_database(path: Path) -> str:
     """What the CLI and the app say of a database file that does not exist."""
     return f"{path}: no such database (run 'kpotui --db {path} init' to create it)"
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why this account cannot change the SQLite file at ``path``, or None when it can (or
+    the file does not exist yet). Cheap: the app asks before its first frame."""
+    if not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return f"you may not write to {path}"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"you may not create files in {path.parent}, where SQLite keeps "
+            f"{path.name}-wal and -shm while the database is changed"
+        )
+    return None
+
+
+def read_only_reason(target: str | None) -> str | None:
+    """Why the database ``target`` names (None: the configured one) can only be read by
+    this account; None when it can be written, is a server database, or cannot be told."""
+    try:
+        path = sqlite_file(resolve_target(target))
+    except ValueError:
+        return None
+    return None if path is None else write_refusal(path)

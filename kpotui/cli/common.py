@@ -86,10 +86,16 @@ def user_errors(func: F) -> F:
 
 
 @contextmanager
-def opened_store(ctx: AppContext, *, create: bool = True) -> Iterator[Store]:
+def opened_store(ctx: AppContext, *, create: bool = True, changes: bool = False) -> Iterator[Store]:
+    """The store, closed afterwards. A command that only reads (``changes`` false) opens a
+    database this account may not write read-only, and says so once."""
     from kpotui.store import open_store
+    from kpotui.target import read_only_reason
 
-    store = open_store(ctx.db, read_only=ctx.read_only, create=create)
+    reason = None if changes or ctx.read_only else read_only_reason(ctx.db)
+    store = open_store(ctx.db, read_only=ctx.read_only or reason is not None, create=create)
+    if reason is not None:
+        click.echo(f"kpotui: opened read-only: {visible(reason)}", err=True)
     for warning in store.warnings:
         click.echo(f"kpotui: warning: {visible(warning)}", err=True)
     store.on_wait = say_waiting
@@ -147,5 +153,5 @@ def create_if_confirmed(ctx: AppContext) -> None:
 
 
 def create_database(ctx: AppContext) -> None:
-    with opened_store(ctx) as store:
+    with opened_store(ctx, changes=True) as store:
         click.echo(f"database ready: {store.display_name}")

@@ -85,7 +85,7 @@ def import_command(
     try:
         if not sources:
             raise InputError(problems)
-        with opened_store(app) as store:
+        with opened_store(app, changes=True) as store:
             summary = import_sources(
                 store,
                 sources,

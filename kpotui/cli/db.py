@@ -13,7 +13,7 @@ from kpotui.text import visible
 @user_errors
 def init_command(app: AppContext) -> None:
     """Create the database (or bring an existing one up to date)."""
-    with opened_store(app) as store:
+    with opened_store(app, changes=True) as store:
         click.echo(f"database ready: {store.display_name}")
 
 
@@ -38,7 +38,7 @@ def db_upgrade(app: AppContext) -> None:
     """Upgrade the schema to this version of kpotui (a backup is taken first)."""
     from kpotui.store.migrate import HEAD_REVISION
 
-    with opened_store(app, create=False) as store:
+    with opened_store(app, create=False, changes=True) as store:
         if store.upgraded_from is None:
             click.echo(f"schema already current ({HEAD_REVISION}): {store.display_name}")
         else:

@@ -94,7 +94,7 @@ def setting_set(app: AppContext, key: str, value: str, expect_version: int | Non
     from kpotui.services import settings
 
     settings.parse(key, value)  # a bad key or value is refused before the database is opened
-    with opened_store(app, create=False) as store:
+    with opened_store(app, create=False, changes=True) as store:
         state = settings.set_value(store, key, value, version=expect_version)
     click.echo(f"{key} = {state.value}")
 
@@ -108,6 +108,6 @@ def setting_reset(app: AppContext, key: str) -> None:
     from kpotui.services import settings
 
     settings.lookup(key)
-    with opened_store(app, create=False) as store:
+    with opened_store(app, create=False, changes=True) as store:
         state = settings.reset(store, key)
     click.echo(f"{key} = {state.value} (default)")

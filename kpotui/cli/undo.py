@@ -22,7 +22,7 @@ def undo_command(app: AppContext, yes: bool) -> None:
     """
     from kpotui.services.undo import preview_undo, undo_last
 
-    with opened_store(app, create=False) as store:
+    with opened_store(app, create=False, changes=True) as store:
         plan = preview_undo(store)
         if not yes:
             if not sys.stdin.isatty():

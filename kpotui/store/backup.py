@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kpotui.files import atomic_path
-from kpotui.store.engine import Store, StoreError
+from kpotui.store.engine import Store, StoreError, connect_read_only
 from kpotui.store.permissions import file_mode, secure_new_file
 
 
@@ -38,7 +38,7 @@ def backup(store: Store, dest: Path | None = None, *, label: str = "backup") -> 
     # secure_new_file again before the rename: SQLite may have rewritten the file
     with atomic_path(target, mode=file_mode(), prepare=secure_new_file) as building:
         secure_new_file(building)
-        source = sqlite3.connect(store.path)
+        source = connect_read_only(store.path) if store.read_only else sqlite3.connect(store.path)
         try:
             copy = sqlite3.connect(building)
             try:

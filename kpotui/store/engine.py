@@ -21,10 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.pool import QueuePool
 
 from kpotui.services.errors import BusyError
 from kpotui.store import postgres
@@ -66,7 +68,8 @@ class Store:
     """Problems worth telling the user about that do not stop the work (file permissions)."""
     on_wait: Callable[[bool], None] | None = None
     """Told True when a write has waited ``WAIT_NOTICE_MS`` for another writer, and False
-    when that wait is over, either way (from the writing thread; SQLite only)."""
+    when that wait is over, either way (SQLite: from the writing thread; PostgreSQL: from a
+    thread that watches the write's locks)."""
     stamps: deque[Any] = field(default_factory=lambda: deque(maxlen=STAMPS_KEPT), repr=False)
     """The times this store's writes stamped their audit events with, newest last (see
     :mod:`kpotui.services.changes`): what tells its own changes from other sessions'."""
@@ -119,8 +122,23 @@ def remember_stamp(conn: Connection, stamp: Any) -> None:
 def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engine:
     from kpotui.store.permissions import match_companions
 
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    if read_only:
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: connect_read_only(path, busy_timeout_ms),
+            poolclass=QueuePool,
+        )
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            """A -wal has come or gone since this connection chose: connect again."""
+            if dbapi_conn.immutable == _has_wal(path):
+                raise DisconnectionError("the way in to read-only no longer fits")
+
+    else:
+        engine = create_engine(
+            f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000}
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -159,6 +177,50 @@ def _sqlite_engine(path: Path, *, read_only: bool, busy_timeout_ms: int) -> Engi
             dbapi_conn.rollback()
 
     return engine
+
+
+class _ReadOnlyConnection(sqlite3.Connection):
+    immutable = False
+    """Opened with ``immutable=1`` (else ``mode=ro`` alone)."""
+
+
+def _has_wal(path: Path) -> bool:
+    return path.with_name(path.name + "-wal").exists()
+
+
+def connect_read_only(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A connection that reads ``path`` and creates nothing next to it.
+
+    While a ``-wal`` exists, someone has the database open or left changes in it that are
+    not in the file yet: ``mode=ro`` reads them, and uses the ``-shm`` as it is. Without
+    one, nobody has it open, and ``mode=ro`` would create a ``-wal`` and ``-shm`` this
+    account owns and cannot remove, which stop their owner from writing; ``immutable=1``
+    reads the file alone and creates nothing. (SQLite trusts that an immutable file does
+    not change while it is read: a store checks at each read whether a ``-wal`` has come or
+    gone, and connects again when one has.)
+    """
+    immutable = not _has_wal(path)
+    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=busy_timeout_ms / 1000,
+        check_same_thread=False,
+        factory=_ReadOnlyConnection,
+    )
+    conn.immutable = immutable
+    return conn
+
+
+def _refuse_unreadable_companions(path: Path) -> None:
+    """SQLite cannot read a database someone has open without its ``-wal`` and ``-shm``."""
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists() and not os.access(extra, os.R_OK):
+            raise StoreError(
+                f"{extra}: you may not read this file, which SQLite needs to read "
+                f"{path.name} while someone has it open"
+            )
 
 
 def _begin_writing(
@@ -238,6 +300,8 @@ def open_store(
             create_db_file(path)
         elif not read_only:
             permissions.refuse_unwritable(path)
+        else:
+            _refuse_unreadable_companions(path)
         engine = _sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     else:
         try:
@@ -246,6 +310,13 @@ def open_store(
             raise StoreError(f"cannot open {target}: {exc}") from exc
         if engine.dialect.name == "postgresql":
             postgres.copy_plain_inserts(engine)
+            postgres.plain_write_failures(
+                engine,
+                busy_timeout_ms=busy_timeout_ms,
+                notice_ms=WAIT_NOTICE_MS,
+                write_option=_WRITE_OPTION,
+                wait_option=_WAIT_OPTION,
+            )
 
     store = Store(engine=engine, path=path, read_only=read_only)
     try:

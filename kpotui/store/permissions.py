@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kpotui import config
 from kpotui.store.engine import StoreError
+from kpotui.target import write_refusal
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o660
@@ -101,14 +102,11 @@ def world_access_problem(path: Path) -> str | None:
 
 
 def refuse_unwritable(path: Path) -> None:
-    """Refuse up front a database this account may not write, instead of failing later."""
-    if not os.access(path, os.W_OK):
-        raise StoreError(f"{path}: you may not write to this file; to look at it, use --read-only")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(
-            f"{path.parent}: you may not create files in this directory, where SQLite keeps "
-            f"{path.name}-wal and -shm while the database is open (see docs/shared-server.md)"
-        )
+    """Refuse up front, for a command that changes the database, a file this account may
+    not change, instead of failing later (commands that only read open it read-only)."""
+    reason = write_refusal(path)
+    if reason is not None:
+        raise StoreError(f"this command changes the database, and {reason}")
 
 
 def _unescape(field: str) -> str:

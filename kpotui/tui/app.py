@@ -207,7 +207,7 @@ class KpoApp(App[None]):
         self.notify(message, title="Warning", severity="warning", timeout=15)
 
     def _writer_waits(self, waiting: bool) -> None:
-        """A save waits for another writer's lock (told from the save's thread)."""
+        """A save waits for another writer's lock (told from another thread)."""
         self.call_from_thread(self._show_wait, waiting)
 
     def _show_wait(self, waiting: bool) -> None:

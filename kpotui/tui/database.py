@@ -31,7 +31,9 @@ class AppDatabase:
     def __init__(self, db: str | None, *, read_only: bool) -> None:
         self.db = db
         """Path or URL as given (None: KPOTUI_DB, the config file, then the default)."""
-        self.read_only = read_only
+        self.read_only_reason = READ_ONLY_REASON if read_only else _cannot_write(db)
+        """Why nothing can be changed, when nothing can (``--read-only``, or a file this
+        account may not write: known before the first frame, so the top bar says so)."""
         self.label = Path(db).name if db and "://" not in db else ""
         """Short name of the database for the top bar; known for sure once opened."""
         self.open_error: str | None = None
@@ -40,7 +42,7 @@ class AppDatabase:
         """Told each warning of the store once it is open (from the opening thread)."""
         self.on_wait: Callable[[bool], None] | None = None
         """Told when a write starts and stops waiting for another writer (``Store.on_wait``,
-        from the writing thread)."""
+        from another thread)."""
         self.marker: Marker | None = None
         """The change marker read as the database was opened, before any screen read from
         it: others' changes are looked for from there (:mod:`kpotui.tui.watch`)."""
@@ -51,6 +53,10 @@ class AppDatabase:
     def is_open(self) -> bool:
         """True once the store is open (and not closed)."""
         return self._store is not None
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     def store(self) -> Store:
         """The open store, opening it on the first call (blocking: call from a worker)."""
@@ -88,6 +94,18 @@ class AppDatabase:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+
+def _cannot_write(db: str | None) -> str | None:
+    """Why the app opens ``db`` read-only although ``--read-only`` was not given, if so."""
+    from kpotui.config import ConfigError
+    from kpotui.target import read_only_reason
+
+    try:
+        reason = read_only_reason(db)
+    except ConfigError:
+        return None  # opening the store reports it
+    return None if reason is None else f"opened read-only: {reason}"
 
 
 class HasDatabase(Protocol):

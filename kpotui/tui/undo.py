@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
 
-from kpotui.tui.database import READ_ONLY_REASON, database_of
+from kpotui.tui.database import database_of
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.messages import RecordsChanged, announce
 
@@ -26,8 +26,8 @@ def start_undo(app: App[Any]) -> None:
     """Find what would be undone (in a worker), then ask before undoing it."""
     if isinstance(app.screen, ModalScreen):
         return  # a dialog is open: it has the keyboard
-    if database_of(app).read_only:
-        app.notify(READ_ONLY_REASON, title="Read-only", severity="warning")
+    if (reason := database_of(app).read_only_reason) is not None:
+        app.notify(reason, title="Read-only", severity="warning")
         return
     app.run_worker(
         partial(_preview, app), thread=True, exclusive=True, group="undo", exit_on_error=False

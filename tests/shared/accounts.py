@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -35,10 +35,12 @@ def exit_status(pid: int) -> int:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
-def run_cli_as(uid: int, gid: int, args: list[str], output: Path) -> tuple[int, str]:
-    """Run the ``kpotui`` command line as account ``uid:gid`` in a forked child; its exit
-    status and what it wrote on stderr. Run the same command once as yourself first:
-    the child cannot import what the account may not read."""
+def run_cli_as(
+    uid: int, gid: int, args: list[str], output: Path, *, groups: Sequence[int] = ()
+) -> tuple[int, str]:
+    """Run the ``kpotui`` command line as account ``uid:gid`` (and member of ``groups``) in
+    a forked child; its exit status and what it wrote on stdout and stderr. Run the same
+    command once as yourself first: the child cannot import what the account may not read."""
     from kpotui.cli import main
 
     errors = output / f"stderr-{os.getpid()}-{len(args)}"
@@ -53,5 +55,5 @@ def run_cli_as(uid: int, gid: int, args: list[str], output: Path) -> tuple[int, 
                 os._exit(exc.code if isinstance(exc.code, int) else 1)
 
     output.chmod(0o777)
-    status = exit_status(as_account(uid, [gid], work))
+    status = exit_status(as_account(uid, [gid, *groups], work))
     return status, errors.read_text()

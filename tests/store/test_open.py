@@ -77,6 +77,42 @@ def test_read_only_never_creates_a_file(tmp_path: Path) -> None:
     assert not (tmp_path / "missing.db").exists()
 
 
+def test_reading_read_only_creates_no_wal_or_shm(tmp_path: Path) -> None:
+    """They would belong to the reader, who cannot remove them, and stop the owner's saves."""
+    path = tmp_path / "x.db"
+    writes.create(created := open_store(str(path)), "provider", {"name": "Acme"})
+    created.close()
+    store = open_store(str(path), read_only=True)
+    assert records.counts(store)["provider"] == 1
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db"]
+
+
+def test_reading_read_only_sees_what_is_still_in_the_wal(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    writer = open_store(str(path))
+    writes.create(writer, "provider", {"name": "Acme"})
+    with writer.read():  # the -wal stays: the change is not in x.db yet
+        store = open_store(str(path), read_only=True)
+        assert records.counts(store)["provider"] == 1
+        store.close()
+    writer.close()
+
+
+def test_a_read_only_store_finds_changes_made_after_it_opened(tmp_path: Path) -> None:
+    """Each read connects afresh: a writer that arrives later is seen, not missed."""
+    path = tmp_path / "x.db"
+    open_store(str(path)).close()
+    store = open_store(str(path), read_only=True)
+    assert records.counts(store)["provider"] == 0
+    writer = open_store(str(path))
+    writes.create(writer, "provider", {"name": "Acme"})
+    with writer.read():
+        assert records.counts(store)["provider"] == 1
+    writer.close()
+    store.close()
+
+
 def test_failed_write_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "x.db"))
     with pytest.raises(RuntimeError), store.write() as conn:

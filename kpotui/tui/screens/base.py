@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from kpotui.tui.database import READ_ONLY_REASON, AppDatabase, database_of
+from kpotui.tui.database import AppDatabase, database_of
 from kpotui.tui.feedback import report, report_worker_failure
 from kpotui.tui.messages import RecordsChanged
 from kpotui.tui.widgets.nav_bar import NavBar
@@ -104,8 +104,8 @@ class KpoScreen(Screen[None]):
 
     def editable(self) -> bool:
         """True when changes are allowed; otherwise says why (read-only) and returns False."""
-        if self.database.read_only:
-            self.notify(READ_ONLY_REASON, title="Read-only", severity="warning")
+        if (reason := self.database.read_only_reason) is not None:
+            self.notify(reason, title="Read-only", severity="warning")
             return False
         return True
 
