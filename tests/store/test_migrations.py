@@ -27,6 +27,9 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert ScriptDirectory.from_config(_alembic_config()).get_current_head() == HEAD_REVISION
 
 
+# The folded key indexes (kpotui.store.keys) are not in the models: their SQL differs per
+# database. SQLAlchemy cannot reflect an expression index on SQLite, so they do not differ.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_build_exactly_the_tables_the_models_declare(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -119,7 +122,7 @@ def test_the_firm_settings_migration_downgrades_and_upgrades_again(db_url: str) 
     try:
         settings.set_value(store, "currency", "USD")
         with store.engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "-1")
+            command.downgrade(_alembic_config(conn), "0006")
             assert not inspect(conn).has_table("setting")
             command.upgrade(_alembic_config(conn), "head")
         assert settings.get(store, "currency") == "EUR"
