@@ -80,10 +80,18 @@ def _folded(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
 
 def folded_key(spec: KindSpec, key: Key) -> Key:
     """A natural key in column values as it is compared: its text folded."""
-    return tuple(
-        fold(value) if spec.field(name).type is FieldType.TEXT else value
-        for name, value in zip(spec.key, key, strict=True)
-    )
+    values = list(key)
+    for i in _text_in_key(spec.name):
+        if values[i] is not None:
+            values[i] = fold(values[i])
+    return tuple(values)
+
+
+@cache
+def _text_in_key(kind: str) -> tuple[int, ...]:
+    """Where the text fields of a kind's natural key are (the others are ids and dates)."""
+    spec = KINDS[kind]
+    return tuple(i for i, name in enumerate(spec.key) if spec.field(name).type is FieldType.TEXT)
 
 
 def key_columns(spec: KindSpec) -> list[str]:

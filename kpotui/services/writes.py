@@ -116,9 +116,9 @@ class _KindState:
 
     watermark: int
     """The highest id before the batch: records above it were added by the batch."""
-    seen: dict[tuple[Any, ...], str] = field(default_factory=dict)
-    """Folded natural keys created or upserted so far -> the key as first given: one
-    given twice, in any case, is an error."""
+    seen: set[tuple[Any, ...]] = field(default_factory=set)
+    """Folded natural keys created or upserted so far: one given twice, in any case, is
+    an error."""
     cache: ValueCache = field(default_factory=ValueCache)
     defaults: dict[str, Any] = field(default_factory=dict)
 
@@ -265,7 +265,8 @@ class Batch:
                 record = state.defaults | row.values
                 row_errors = record_errors(spec, record) | row_errors
             if not row_errors and row.key in state.seen:
-                name, first = key_text(spec, row.values), state.seen[row.key]
+                name = key_text(spec, row.values)
+                first = self._given_before(spec, row.key, rows[:index])
                 row_errors[last] = (
                     f"{name!r} is given more than once in this import"
                     if name == first
@@ -275,7 +276,7 @@ class Batch:
             if row_errors:
                 self._fail(spec, row.item, row_errors)
                 continue
-            state.seen[row.key] = key_text(spec, row.values)
+            state.seen.add(row.key)
             if record_id is None:
                 new.append((index, record))
             elif self.on_existing == "error":
@@ -409,6 +410,15 @@ class Batch:
         if other is None or other == own_id:
             return {}
         return {spec.key[-1]: _exists(spec, record, self._stored(spec, [other])[other])}
+
+    def _given_before(self, spec: KindSpec, key: tuple[Any, ...], earlier: list[_Valid]) -> str:
+        """How the item that first gave ``key`` in this batch spelt it: in this chunk, or
+        written already."""
+        for row in earlier:
+            if row.key == key:
+                return key_text(spec, row.values)
+        written = statements.existing_ids(self.conn, spec, [key], up_to=None)[key]
+        return key_text(spec, self._stored(spec, [written])[written])
 
     def _stored(self, spec: KindSpec, ids: Iterable[int]) -> dict[int, Record]:
         """The records with these ids, to name them in a message."""

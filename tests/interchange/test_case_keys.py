@@ -183,3 +183,19 @@ def test_a_file_naming_a_record_renamed_earlier_in_the_batch_finds_it(tmp_path: 
         "code,title,provider,service_line,start_date\nC-1,T,ACME,legal,2025-01-01\n",
     )
     assert kpotui(db, "import", path).exit_code == 0
+
+
+def test_a_case_variant_in_a_later_chunk_names_the_spelling_written_first(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpotui.interchange import importer
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1)  # the first is written when the second comes
+    first = _csv(tmp_path, "a.csv", "name\nMeridian Ltd\n")
+    second = _csv(tmp_path, "b.csv", "name\nmeridian LTD\n")
+    result = kpotui(db_url, "import", "--kind", "providers", first, second)
+    assert result.exit_code == 1
+    assert (
+        "b.csv:2: name: 'meridian LTD' clashes with 'Meridian Ltd' given earlier in this "
+        "import (names are unique ignoring case)" in result.stderr
+    )
