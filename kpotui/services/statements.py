@@ -62,11 +62,15 @@ def ids_by_key(conn: Connection, spec: KindSpec, names: Iterable[str]) -> dict[s
     for name in set(names):
         given.setdefault(fold(name), []).append(name)
     found: dict[str, int] = {}
+    exact: set[str] = set()
     for part in _parts(sorted(given)):
         query = select(key, table.c.id).where(_folded(conn, key).in_(part))
-        for stored, record_id in conn.execute(query.order_by(table.c.id)):
-            for name in given[fold(stored)]:  # an exact match wins over a case variant
-                if name == stored or name not in found:
+        for stored, record_id in conn.execute(query):
+            for name in given[fold(stored)]:  # exact, else the oldest of those clashing
+                if name == stored:
+                    found[name] = record_id
+                    exact.add(name)
+                elif name not in exact and record_id < found.get(name, record_id + 1):
                     found[name] = record_id
     return found
 
@@ -79,19 +83,9 @@ def _folded(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
 
 
 def folded_key(spec: KindSpec, key: Key) -> Key:
-    """A natural key in column values as it is compared: its text folded."""
-    values = list(key)
-    for i in _text_in_key(spec.name):
-        if values[i] is not None:
-            values[i] = fold(values[i])
-    return tuple(values)
-
-
-@cache
-def _text_in_key(kind: str) -> tuple[int, ...]:
-    """Where the text fields of a kind's natural key are (the others are ids and dates)."""
-    spec = KINDS[kind]
-    return tuple(i for i, name in enumerate(spec.key) if spec.field(name).type is FieldType.TEXT)
+    """A natural key in column values as it is compared: its text folded. Every kind's
+    key ends with its only text field (a name, or a title after a reference and date)."""
+    return (*key[:-1], fold(key[-1]))
 
 
 def key_columns(spec: KindSpec) -> list[str]:

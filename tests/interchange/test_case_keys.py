@@ -199,3 +199,16 @@ def test_a_case_variant_in_a_later_chunk_names_the_spelling_written_first(
         "b.csv:2: name: 'meridian LTD' clashes with 'Meridian Ltd' given earlier in this "
         "import (names are unique ignoring case)" in result.stderr
     )
+
+
+def test_each_key_ends_with_its_only_text_field_and_has_its_folded_index() -> None:
+    """What ``statements.folded_key`` and the indexes of ``kpotui.store.keys`` rely on."""
+    from kpotui.services.fields import KINDS, FieldType
+    from kpotui.store.keys import FOLDED_KEYS
+
+    by_table = {key.table: key for key in FOLDED_KEYS}
+    for spec in KINDS.values():
+        texts = [n for n in spec.key if spec.field(n).type is FieldType.TEXT]
+        assert texts == [spec.key[-1]], spec.name
+        index = by_table[records.table_of(spec).name]
+        assert (*index.before, index.text) == tuple(spec.field(n).column for n in spec.key)
