@@ -2,7 +2,9 @@
 
 Conventions shared by every table:
 
-* a surrogate integer ``id`` and a unique natural key (how files and the CLI name a record);
+* a surrogate integer ``id`` and a unique natural key (how files and the CLI name a record),
+  unique ignoring case too, by indexes migration 0011 creates (their SQL differs per
+  database, so they are not declared here; see :mod:`kpotui.store.keys`);
 * ``created_at`` / ``updated_at`` in UTC and a ``version`` counter for optimistic locking;
 * money as integer minor units (hundredths) in ``*_minor`` columns, never floats;
 * enumerations stored as their canonical lowercase hyphenated value (plain strings, so the

@@ -35,7 +35,9 @@ def db_path(app: AppContext) -> None:
 @pass_app
 @user_errors
 def db_upgrade(app: AppContext) -> None:
-    """Upgrade the schema to this version of kpotui (a backup is taken first)."""
+    """Upgrade the schema to this version of kpotui (a backup is taken first), and make
+    unique each key index whose case clashes were fixed since."""
+    from kpotui.store import keys
     from kpotui.store.migrate import HEAD_REVISION
 
     with opened_store(app, create=False, changes=True) as store:
@@ -45,6 +47,15 @@ def db_upgrade(app: AppContext) -> None:
             click.echo(f"upgraded {store.upgraded_from} -> {HEAD_REVISION}: {store.display_name}")
             if store.upgrade_backup:
                 click.echo(f"backup of the old database: {store.upgrade_backup}")
+        with store.write() as conn:
+            for key in keys.make_unique(conn):
+                click.echo(f"{key.table} {keys.plural(key.text)} now unique ignoring case")
+            waiting = len(keys.not_unique(conn))
+        if waiting:
+            raise UserError(
+                f"{store.display_name}: {waiting} kind(s) hold keys differing only in case;"
+                " 'kpotui db check' lists them"
+            )
 
 
 @db_group.command("check")

@@ -18,7 +18,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Connection, bindparam, delete, func, select, update
+from sqlalchemy import Column, ColumnElement, Connection, bindparam, delete, func, select, update
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
@@ -34,6 +34,7 @@ from kpotui.services.records import (
     table_of,
     to_column_value,
 )
+from kpotui.store.keys import fold
 
 IN_LIST_SIZE = 1000
 """Values per ``IN (...)`` list: far below every driver's bound-parameter limit."""
@@ -52,14 +53,39 @@ def _parts(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]
 
 
 def ids_by_key(conn: Connection, spec: KindSpec, names: Iterable[str]) -> dict[str, int]:
-    """Natural key -> id for the records of ``spec`` (a single-field key) named in ``names``."""
+    """Natural key -> id for the records of ``spec`` (a single-field key) named in
+    ``names``, matched ignoring case (:func:`kpotui.store.keys.fold`): each name given
+    maps to the record it names, however it is spelt."""
     table = table_of(spec)
     key = table.c[spec.key[0]]
+    given: dict[str, list[str]] = {}
+    for name in set(names):
+        given.setdefault(fold(name), []).append(name)
     found: dict[str, int] = {}
-    for part in _parts(sorted(set(names))):
-        for name, record_id in conn.execute(select(key, table.c.id).where(key.in_(part))):
-            found[name] = record_id
+    exact: set[str] = set()
+    for part in _parts(sorted(given)):
+        query = select(key, table.c.id).where(_folded(conn, key).in_(part))
+        for stored, record_id in conn.execute(query):
+            for name in given[fold(stored)]:  # exact, else the oldest of those clashing
+                if name == stored:
+                    found[name] = record_id
+                    exact.add(name)
+                elif name not in exact and record_id < found.get(name, record_id + 1):
+                    found[name] = record_id
     return found
+
+
+def _folded(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
+    """``column`` folded as the unique indexes hold it (:func:`kpotui.store.keys.folded_sql`)."""
+    if conn.dialect.name == "postgresql":
+        return func.lower(column.collate("C"))
+    return func.lower(column)
+
+
+def folded_key(spec: KindSpec, key: Key) -> Key:
+    """A natural key in column values as it is compared: its text folded. Every kind's
+    key ends with its only text field (a name, or a title after a reference and date)."""
+    return (*key[:-1], fold(key[-1]))
 
 
 def key_columns(spec: KindSpec) -> list[str]:
@@ -70,28 +96,30 @@ def key_columns(spec: KindSpec) -> list[str]:
 def existing_ids(
     conn: Connection, spec: KindSpec, keys: Iterable[Key], *, up_to: int | None
 ) -> dict[Key, int]:
-    """Natural key -> id for those of ``keys`` held by records with an id <= ``up_to``
-    (None: any record).
+    """Folded natural key (:func:`folded_key`) -> id for those of ``keys`` held by
+    records with an id <= ``up_to`` (None: any record).
 
     ``up_to`` is :func:`max_id` taken when a batch began, so only records that existed
     before it are found (the batch tracks its own). Rows are looked up by the first key
     column, which leads the unique index; a composite key is then matched in Python (a
     row-value ``IN`` list makes SQLite scan the whole table, and a ``VALUES`` join costs
-    more to compile than to run).
+    more to compile than to run). Where two records clash (a database not yet cleaned,
+    see :mod:`kpotui.store.keys`) the older one is found.
     """
     if up_to is not None and up_to <= 0:
         return {}
     table = table_of(spec)
     cols = [table.c[name] for name in key_columns(spec)]
+    lead = _folded(conn, cols[0]) if spec.field(spec.key[0]).type is FieldType.TEXT else cols[0]
     wanted = set(keys)
     found: dict[Key, int] = {}
     for part in _parts(sorted({key[0] for key in wanted if key[0] is not None})):
-        query = select(*cols, table.c.id).where(cols[0].in_(part))
+        query = select(*cols, table.c.id).where(lead.in_(part))
         if up_to is not None:
             query = query.where(table.c.id <= up_to)
         for row in conn.execute(query):
-            key = tuple(row[:-1])
-            if key in wanted:
+            key = folded_key(spec, tuple(row[:-1]))
+            if key in wanted and found.get(key, row[-1]) >= row[-1]:
                 found[key] = row[-1]
     return found
 

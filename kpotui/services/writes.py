@@ -45,7 +45,8 @@ from kpotui.services.records import (
     table_of,
 )
 from kpotui.services.validation import ValueCache, clean_collect, clean_value, record_errors
-from kpotui.store import Store, tuning
+from kpotui.store import Store, keys, tuning
+from kpotui.store.keys import fold
 
 ON_EXISTING = ("error", "skip", "update")
 """What a create does with a record whose natural key exists already."""
@@ -116,7 +117,8 @@ class _KindState:
     watermark: int
     """The highest id before the batch: records above it were added by the batch."""
     seen: set[tuple[Any, ...]] = field(default_factory=set)
-    """Natural keys created or upserted so far: one given twice is an error."""
+    """Folded natural keys created or upserted so far: one given twice, in any case, is
+    an error."""
     cache: ValueCache = field(default_factory=ValueCache)
     defaults: dict[str, Any] = field(default_factory=dict)
 
@@ -203,15 +205,17 @@ class Batch:
                 self.problems.add(item.at, errors[name], name)
         key = item.values.get(spec.key[0])
         if isinstance(key, str):
-            self._failed.setdefault(spec.name, set()).add(key.strip())
+            self._failed.setdefault(spec.name, set()).add(fold(key))
 
     def _forget(self, spec: KindSpec, records: Iterable[Mapping[str, Any]]) -> None:
-        """Drop the remembered ids of records renamed or deleted by this batch, so a later
-        item naming them looks them up again (and finds the record now so named, or none)."""
+        """Drop the remembered ids of records renamed or deleted by this batch, however
+        they were named, so a later item naming them looks them up again (and finds the
+        record now so named, or none)."""
         known = self._ids.get(spec.name)
-        if known:
-            for record in records:
-                known.pop(record[spec.key[0]], None)
+        ids = {record["id"] for record in records}
+        if known and ids:
+            for name in [name for name, record_id in known.items() if record_id in ids]:
+                del known[name]
 
     def state(self, spec: KindSpec) -> _KindState:
         state = self._kinds.get(spec.name)
@@ -245,7 +249,7 @@ class Batch:
                     continue
                 if name in found:
                     row.ref_ids[f.name] = found[name]
-                elif name in failed:
+                elif fold(name) in failed:
                     row_errors.setdefault(BLOCKED, "")
                 else:
                     row_errors[f.name] = f"no {f.ref} named {name!r}"
@@ -288,10 +292,12 @@ class Batch:
         for row, row_errors in zip(rows, errors, strict=True):
             if not row_errors or not any(name in row_errors for name in key):
                 ids, values = row.ref_ids, row.values
-                row.key = tuple([ids[n] if n in ids else values[n] for n in key])
+                given = tuple([ids[n] if n in ids else values[n] for n in key])
+                row.key = statements.folded_key(spec, given)
         existing = statements.existing_ids(
             self.conn, spec, [row.key for row in rows if row.key], up_to=state.watermark
         )
+        stored = self._stored(spec, existing.values()) if self.on_existing == "error" else {}
         new: list[tuple[int, dict[str, Any]]] = []  # (index in items, complete record)
         to_update: list[tuple[int, int]] = []  # (index in items, record id)
         last = spec.key[-1]
@@ -306,7 +312,13 @@ class Batch:
                 row_errors = record_errors(spec, record) | row_errors
             if not row_errors and row.key in state.seen:
                 name = key_text(spec, row.values)
-                row_errors[last] = f"{name!r} is given more than once in this import"
+                first = self._given_before(spec, row.key, rows[:index])
+                row_errors[last] = (
+                    f"{name!r} is given more than once in this import"
+                    if name == first
+                    else f"{name!r} clashes with {first!r} given earlier in this import "
+                    f"({_unique_rule(spec)})"
+                )
             if row_errors:
                 self._fail(spec, row.item, row_errors)
                 continue
@@ -314,8 +326,7 @@ class Batch:
             if record_id is None:
                 new.append((index, record))
             elif self.on_existing == "error":
-                name = key_text(spec, row.values)
-                message = f"a {spec.name} {name!r} already exists{self.existing_hint}"
+                message = _exists(spec, row.values, stored[record_id]) + self.existing_hint
                 self._fail(spec, row.item, {last: message})
             elif self.on_existing == "skip":
                 counts.skipped += 1
@@ -333,9 +344,10 @@ class Batch:
         counts.added += len(new)
         current = statements.records_by_id(self.conn, spec, [i for _, i in to_update])
         pending = []
-        for index, record_id in to_update:
+        for index, record_id in to_update:  # the record keeps its key as stored
             result[index] = record_id
-            pending.append((current[record_id], rows[index].values, rows[index].item))
+            values = {n: v for n, v in rows[index].values.items() if n not in key}
+            pending.append((current[record_id], values, rows[index].item))
         self._apply_updates(spec, pending, counts)
         return result
 
@@ -393,8 +405,9 @@ class Batch:
         errors: list[dict[str, str]] = []
         befores: list[Record] = []
         rule = self._rule(spec)
+        refs = {f.name for f in spec.refs}
         for before, values, item in pending:
-            changed = {n: v for n, v in values.items() if before[n] != v}
+            changed = {n: v for n, v in values.items() if not _same(before[n], v, n in refs)}
             problems: dict[str, str] = {}
             if rule is not None and changed:
                 extra, problems = rule(before, changed)
@@ -443,10 +456,24 @@ class Batch:
                 key.append(found.get(record[name]))
             else:
                 key.append(record[name])
-        other = statements.existing_ids(self.conn, spec, [tuple(key)], up_to=None).get(tuple(key))
+        folded = statements.folded_key(spec, tuple(key))
+        other = statements.existing_ids(self.conn, spec, [folded], up_to=None).get(folded)
         if other is None or other == own_id:
             return {}
-        return {spec.key[-1]: f"a {spec.name} {key_text(spec, record)!r} already exists"}
+        return {spec.key[-1]: _exists(spec, record, self._stored(spec, [other])[other])}
+
+    def _given_before(self, spec: KindSpec, key: tuple[Any, ...], earlier: list[_Valid]) -> str:
+        """How the item that first gave ``key`` in this batch spelt it: in this chunk, or
+        written already."""
+        for row in earlier:
+            if row.key == key:
+                return key_text(spec, row.values)
+        written = statements.existing_ids(self.conn, spec, [key], up_to=None)[key]
+        return key_text(spec, self._stored(spec, [written])[written])
+
+    def _stored(self, spec: KindSpec, ids: Iterable[int]) -> dict[int, Record]:
+        """The records with these ids, to name them in a message."""
+        return statements.records_by_id(self.conn, spec, ids) if ids else {}
 
     # -- delete -------------------------------------------------------------------------
 
@@ -467,6 +494,30 @@ class Batch:
         statements.delete_records(self.conn, spec, found, batch=self.label)
         self._forget(spec, found)
         return found
+
+
+def _unique_rule(spec: KindSpec) -> str:
+    """E.g. ``names are unique ignoring case``, ``titles are unique per contract ...``."""
+    per = [spec.field(name).ref or name for name in spec.key[:-1]]
+    within = f" per {' and '.join(per)}" if per else ""
+    return f"{keys.plural(spec.key[-1])} are unique{within} ignoring case"
+
+
+def _exists(spec: KindSpec, given: Mapping[str, Any], stored: Record) -> str:
+    """Why a record with ``given`` values cannot take the key ``stored`` holds."""
+    name, theirs = key_text(spec, given), key_text(spec, stored)
+    texts = [n for n in spec.key if spec.field(n).type is FieldType.TEXT]
+    if all(given[n] == stored[n] for n in texts):
+        return f"a {spec.name} {name!r} already exists"
+    return f"{spec.name} {name!r} clashes with existing {theirs!r} ({_unique_rule(spec)})"
+
+
+def _same(before: Any, after: Any, reference: bool) -> bool:
+    """Whether a field keeps its value: a reference naming the same record in another
+    case does."""
+    if reference and isinstance(before, str) and isinstance(after, str):
+        return fold(before) == fold(after)
+    return bool(before == after)
 
 
 # -- one record at a time, for forms --------------------------------------------------------

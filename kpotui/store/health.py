@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpotui.store import keys
 from kpotui.store.engine import Store
 from kpotui.store.migrate import HEAD_REVISION, current_revision
 from kpotui.store.permissions import world_access_problem
@@ -14,6 +15,8 @@ def problems(store: Store) -> list[str]:
         revision = current_revision(conn)
         if revision != HEAD_REVISION:
             found.append(f"schema revision {revision}, expected {HEAD_REVISION}")
+        else:
+            found.extend(keys.problems(conn))
         if store.dialect == "sqlite":
             integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
             if integrity != ["ok"]:

@@ -12,6 +12,8 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from kpotui.store.keys import FOLDED_KEYS
+
 BULK_CACHE_KIB = 24 * 1024
 """SQLite page cache during a bulk write (see :func:`large_page_cache`). 64 MiB took an
 import of 200,000 deliverables to 187 MB; with 24 MiB importing 20,000 notes (full-text
@@ -39,14 +41,22 @@ def large_page_cache(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
+_REBUILT_UNIQUE = {key.index for key in FOLDED_KEYS if key.before}
+"""Case-insensitive key indexes led by a reference (deliverables, decisions): while one
+is dropped the exact key's unique index still serves the write path's lookups, and
+building it again at the end checks every key at once."""
+
+
 def drop_secondary_indexes(conn: Connection, table: str) -> list[str]:
     """Drop the table's non-unique indexes inside the write transaction; returns the
     statements that create them again (see :func:`create_indexes`).
 
     SQLite only (elsewhere nothing is dropped): inserting a large import's rows into
     every index, in the random order of their values, costs more than sorting them once
-    afterwards. Indexes that enforce a natural key stay. The drop is part of the
-    transaction, so a failed import rolls it back, and other connections never see it.
+    afterwards. Indexes that enforce a natural key stay, but for the case-insensitive
+    ones in ``_REBUILT_UNIQUE``: built again before the commit, they still refuse any
+    clash (the whole import then fails). The drop is part of the transaction, so a
+    failed import rolls it back, and other connections never see it.
     """
     if conn.dialect.name != "sqlite":
         return []
@@ -54,7 +64,7 @@ def drop_secondary_indexes(conn: Connection, table: str) -> list[str]:
     listed = conn.exec_driver_sql(f"PRAGMA index_list({quote(table)})").all()
     statements = []
     for index in listed:
-        if index.unique or index.origin != "c":
+        if (index.unique and index.name not in _REBUILT_UNIQUE) or index.origin != "c":
             continue
         sql = conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (index.name,)

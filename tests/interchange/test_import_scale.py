@@ -132,6 +132,44 @@ def test_a_large_import_builds_the_secondary_indexes_again_and_a_failed_one_keep
     assert _indexes(db) == before
 
 
+def test_a_large_import_of_deliverables_builds_their_case_insensitive_key_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is dropped while the rows go in (the exact key's index serves the
+    lookups meanwhile) and built again, unique, before the commit."""
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(writes, "DEFER_INDEXES_AFTER_ROWS", 100)
+    dropped: list[str] = []
+    drop = tuning.drop_secondary_indexes
+
+    def spy(conn: Connection, table: str) -> list[str]:
+        statements = drop(conn, table)
+        dropped.extend(statements)
+        return statements
+
+    monkeypatch.setattr(tuning, "drop_secondary_indexes", spy)
+    db = str(tmp_path / "big.db")
+    contract = "code,title,provider,service_line,start_date\nC-1,T,Acme,legal,2025-01-01\n"
+    assert kpotui(db, "import", "--kind", "providers", "-", stdin="name\nAcme\n").exit_code == 0
+    assert kpotui(db, "import", "--kind", "contracts", "-", stdin=contract).exit_code == 0
+    before = _indexes(db)
+    rows = "".join(f"C-1,Report {i},2025-02-01\n" for i in range(300))
+    clash = "c-1,REPORT 7,2025-02-01\n"  # comes after the drop
+    stdin = "contract,title,due_date\n" + rows
+    result = kpotui(db, "import", "--kind", "deliverables", "-", stdin=stdin + clash)
+    assert result.exit_code == 1 and "clashes with 'C-1 / Report 7'" in result.stderr
+    assert _indexes(db) == before
+    result = kpotui(db, "import", "--kind", "deliverables", "-", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    assert any("uq_deliverable_title_folded" in sql for sql in dropped)
+    assert _indexes(db) == before
+    assert (
+        "uq_deliverable_title_folded",
+        "CREATE UNIQUE INDEX uq_deliverable_title_folded ON "
+        "deliverable (contract_id, lower(title))",
+    ) in before
+
+
 def test_the_garbage_collector_runs_again_after_an_import_that_worked_or_failed(
     store: Store,
 ) -> None:

@@ -28,6 +28,9 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert ScriptDirectory.from_config(_alembic_config()).get_current_head() == HEAD_REVISION
 
 
+# The folded key indexes (kpotui.store.keys) are not in the models: their SQL differs per
+# database. SQLAlchemy cannot reflect an expression index on SQLite, so they do not differ.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_build_exactly_the_tables_the_models_declare(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

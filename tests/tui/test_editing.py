@@ -199,3 +199,25 @@ async def test_read_only_offers_no_edits_and_says_it_is_read_only(
         drawn = bar.render()
         assert str(drawn).rstrip().endswith("read-only")  # and it fits: nothing cut off
         assert drawn.cell_length <= bar.size.width  # type: ignore[union-attr]
+
+
+async def test_saving_a_case_variant_of_a_name_names_the_existing_record(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await type_in(pilot, "name", " wisła research partners SP. Z O.O. ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert str(field_row(form, "name").error) == (
+            "provider 'wisła research partners SP. Z O.O.' clashes with existing "
+            "'Wisła Research Partners sp. z o.o.' (names are unique ignoring case)"
+        )
+        assert stored(firm_db, "provider", {"name": "wisła research partners SP. Z O.O."}) is None
