@@ -128,6 +128,7 @@ def _field_positions(spec: KindSpec) -> dict[str, int]:
 
 FIRM_DEFAULTS: dict[tuple[str, str], settings.FirmSetting[Any]] = {
     ("contract", "currency"): settings.CURRENCY,
+    ("task", "currency"): settings.CURRENCY,
 }
 """(kind, field) -> the firm setting a new record takes when it leaves the field out."""
 
@@ -166,6 +167,7 @@ class Batch:
         self._failed: dict[str, set[str]] = {}
         """Keys of items that failed, per kind: references to them are not reported again."""
         self._kinds: dict[str, _KindState] = {}
+        self._reporting: str | None = None
 
     # -- reporting ----------------------------------------------------------------------
 
@@ -195,6 +197,20 @@ class Batch:
             )
             self._kinds[spec.name] = state
         return state
+
+    def _firm_errors(self, spec: KindSpec, record: Mapping[str, Any]) -> dict[str, str]:
+        """Rules that depend on the firm's settings: no rate of the reporting currency
+        (it is 1 by definition)."""
+        if spec.name != "rate" or record.get("currency") is None:
+            return {}
+        if self._reporting is None:
+            self._reporting = settings.get(self.conn, settings.CURRENCY)
+        if record["currency"] == self._reporting:
+            return {
+                "currency": f"{self._reporting} is the reporting currency: "
+                "its rate is 1 by definition"
+            }
+        return {}
 
     # -- references ---------------------------------------------------------------------
 
@@ -257,7 +273,9 @@ class Batch:
             record_id = existing.get(row.key)
             if row.key and record_id is None:  # new: rules across the whole record, too
                 record = state.defaults | row.values
-                row_errors = record_errors(spec, record) | row_errors
+                row_errors = (
+                    record_errors(spec, record) | self._firm_errors(spec, record) | row_errors
+                )
             if not row_errors and row.key in state.seen:
                 name = key_text(spec, row.values)
                 row_errors[last] = f"{name!r} is given more than once in this import"
@@ -349,7 +367,9 @@ class Batch:
         for before, values, item in pending:
             changed = {n: v for n, v in values.items() if before[n] != v}
             rows.append(_Valid(item, changed))
-            errors.append(record_errors(spec, before | changed))
+            errors.append(
+                record_errors(spec, before | changed) | self._firm_errors(spec, before | changed)
+            )
             befores.append(before)
         self._resolve(spec, rows, errors)
         ready = []

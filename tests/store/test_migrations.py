@@ -119,11 +119,36 @@ def test_the_firm_settings_migration_downgrades_and_upgrades_again(db_url: str) 
     try:
         settings.set_value(store, "currency", "USD")
         with store.engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "-1")
+            command.downgrade(_alembic_config(conn), "0006")
             assert not inspect(conn).has_table("setting")
             command.upgrade(_alembic_config(conn), "head")
         assert settings.get(store, "currency") == "EUR"
         settings.set_value(store, "currency", "JPY")
         assert settings.get(store, "currency") == "JPY"
+    finally:
+        store.close()
+
+
+def test_existing_activities_take_the_reporting_currency_and_rates_come_and_go(
+    db_url: str,
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from kpotui.services import settings
+
+    store = open_store(db_url)
+    try:
+        made = writes.create(
+            store, "task", {"name": "Upkeep", "classification": "core", "sourcing": "in-house"}
+        )
+        assert made["currency"] == "EUR"
+        settings.set_value(store, "currency", "USD")
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0007")
+            assert not inspect(conn).has_table("rate")
+            assert "currency" not in {c["name"] for c in inspect(conn).get_columns("task")}
+            command.upgrade(_alembic_config(conn), "head")
+        assert records.get(store, "task", made["id"])["currency"] == "USD"
     finally:
         store.close()
