@@ -25,7 +25,7 @@ from kpotui.tui.database import AppDatabase
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import report_worker_failure
 from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList
-from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
+from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, RATES_SCREEN, MainScreen
 
 WAITING = "waiting for another writer…"
 WAIT_SHOWN_FOR = 60.0
@@ -64,7 +64,7 @@ class KpoApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "kpotui"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        screen.mode: _lazy(screen) for screen in MAIN_SCREENS
+        screen.mode: _lazy(screen) for screen in (*MAIN_SCREENS, RATES_SCREEN)
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -271,6 +271,11 @@ class KpoApp(App[None]):
             yield SystemCommand(
                 f"Go to {main.label}", f"screen {main.key}", partial(self.switch_mode, main.mode)
             )
+        yield SystemCommand(
+            f"Go to {RATES_SCREEN.label}",
+            "the dated rates that convert totals to the reporting currency",
+            partial(self.switch_mode, RATES_SCREEN.mode),
+        )
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
