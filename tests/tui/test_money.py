@@ -98,3 +98,29 @@ async def test_rates_are_listed_from_the_settings_screen(
         shown = table(app)
         row = shown.current_row
         assert row is not None and list(row.cells) == ["USD", "2026-11-01", "0.9"]
+
+
+async def test_the_settings_screen_refuses_a_new_currency_while_rates_exist(
+    make_app: Callable[..., KpoApp], fresh_db: Path
+) -> None:
+    from kpotui.services import settings
+    from kpotui.tui.dialogs.edit_setting import EditSetting
+
+    build(fresh_db, two_providers)
+    app = make_app(db=fresh_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        await pilot.press("enter")  # the first row: currency
+        await settle(pilot)
+        await pilot.press("end", "ctrl+u", *"usd", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditSetting)  # still open, saying why
+        message = str(app.screen.query_one(".field-message", Static).render())
+        assert "while exchange rates exist" in message
+    store = open_store(str(fresh_db))
+    try:
+        assert settings.get(store, "currency") == "EUR"
+    finally:
+        store.close()

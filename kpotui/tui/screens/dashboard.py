@@ -72,7 +72,7 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
     "spend": (
         "Spend by provider",
-        (left("Provider"), left("", BAR_WIDTH), right("Share", 5), right("Value", 13)),
+        (left("Provider"), left("", BAR_WIDTH), right("Share", 6), right("Value", 13)),
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""

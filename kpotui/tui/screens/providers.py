@@ -14,10 +14,10 @@ class ProvidersScreen(ListScreen):
     HELP = (
         "The outside firms doing the work. On time is the share of delivered deliverables "
         "submitted by their due date; Quality the average review score (1-5); Spend the "
-        "value of signed contracts (+N: in N more currencies). Red: a certification has "
-        f"expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} days. Sec. review: "
-        "days since the last security review. Enter opens a provider with its contracts "
-        "and notes."
+        "value of live contracts, active or on hold (+N: in N more currencies). Red: a "
+        f"certification has expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} "
+        "days. Sec. review: days since the last security review. Enter opens a provider "
+        "with its contracts and notes."
     )
     FILTERS = (
         Choice(
