@@ -250,10 +250,10 @@ class Task(Tracked, table=True):
             "ix_task_matrix",
             "sourcing",
             "classification",
+            "currency",
             "owner",
             "in_house_monthly_cost_minor",
             "outsourced_monthly_cost_minor",
-            "currency",
         ),
         Index(
             "ix_task_contract",

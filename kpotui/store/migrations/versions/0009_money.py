@@ -23,7 +23,7 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TASK_INDEXES = {
+BEFORE = {
     "ix_task_matrix": [
         "sourcing",
         "classification",
@@ -37,7 +37,19 @@ TASK_INDEXES = {
         "outsourced_monthly_cost_minor",
     ],
 }
-"""The activity indexes before this revision; after it each ends with ``currency``."""
+"""The activity indexes before this revision."""
+AFTER = {
+    # Currency right after the matrix's grouping columns, so grouping by it needs no sort.
+    "ix_task_matrix": [
+        "sourcing",
+        "classification",
+        "currency",
+        "owner",
+        "in_house_monthly_cost_minor",
+        "outsourced_monthly_cost_minor",
+    ],
+    "ix_task_contract": [*BEFORE["ix_task_contract"], "currency"],
+}
 
 
 def _reporting_currency() -> str:
@@ -47,10 +59,10 @@ def _reporting_currency() -> str:
     return value if isinstance(value, str) else "EUR"
 
 
-def _indexes(extra: list[str]) -> None:
-    for name, columns in TASK_INDEXES.items():
+def _indexes(wanted: dict[str, list[str]]) -> None:
+    for name, columns in wanted.items():
         op.drop_index(name, table_name="task")
-        op.create_index(name, "task", columns + extra)
+        op.create_index(name, "task", columns)
 
 
 def upgrade() -> None:
@@ -62,7 +74,7 @@ def upgrade() -> None:
         batch_op.alter_column(
             "currency", existing_type=sqlmodel.sql.sqltypes.AutoString(), nullable=False
         )
-    _indexes(["currency"])
+    _indexes(AFTER)
     op.create_table(
         "rate",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,6 +92,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("rate")
-    _indexes([])
+    _indexes(BEFORE)
     with op.batch_alter_table("task") as batch_op:
         batch_op.drop_column("currency")
