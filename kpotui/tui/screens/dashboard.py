@@ -76,7 +76,7 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
-EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision"})
+EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision", "rate"})
 """What the panels read: every kind of record (named here: the first screen imports no
 database code, which :mod:`kpotui.services.fields` does)."""
 
