@@ -46,7 +46,7 @@ HEADERS = {
     "deliverables": "contract title due_date status submitted_date accepted_date quality_score "
     "amount reviewer description",
     "tasks": "name area classification sourcing contract owner hours_per_month "
-    "in_house_monthly_cost outsourced_monthly_cost knowledge_risk notes",
+    "in_house_monthly_cost outsourced_monthly_cost currency knowledge_risk notes",
     "notes": "title body kind contract task provider tags author review_by",
     "decisions": "contract date summary made_by decided_by reversible impact status rationale",
 }
@@ -306,6 +306,7 @@ def tasks(firm: Firm, count: int) -> Iterator[list[str]]:
             f"{hours}.5" if rng.random() < 0.2 else str(hours),
             f"{hours * firm.between(40, 120)}.00",
             f"{hours * firm.between(15, 60)}.00" if outsourced else "",
+            "",  # currency: the reporting currency
             firm.choice(["low", "medium", "high", ""]),
             firm.text(firm.between(5, 20)) if rng.random() < 0.3 else "",
         ]

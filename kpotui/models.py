@@ -261,6 +261,7 @@ class Task(Tracked, table=True):
             "ix_task_matrix",
             "sourcing",
             "classification",
+            "currency",
             "owner",
             "in_house_monthly_cost_minor",
             "outsourced_monthly_cost_minor",
@@ -270,6 +271,7 @@ class Task(Tracked, table=True):
             "contract_id",
             "in_house_monthly_cost_minor",
             "outsourced_monthly_cost_minor",
+            "currency",
         ),
     )
 
@@ -282,8 +284,26 @@ class Task(Tracked, table=True):
     hours_per_month: float | None = None
     in_house_monthly_cost_minor: int | None = Field(default=None, sa_type=MONEY)
     outsourced_monthly_cost_minor: int | None = Field(default=None, sa_type=MONEY)
+    currency: str = Field(nullable=False)
+    """Of both monthly costs (migration 0009)."""
     knowledge_risk: str | None = None
     notes: str | None = Field(default=None, sa_type=Text)
+
+
+class Rate(Tracked, table=True):
+    """An exchange rate: ``rate`` units of the reporting currency buy one of ``currency``
+    from ``date`` on (until the next rate of that currency).
+
+    ``rate`` is the canonical decimal text (``0.9``, never a binary float), so it is
+    stored and read back exactly on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "rate"
+    __table_args__ = (UniqueConstraint("currency", "date", name="uq_rate_currency_date"),)
+
+    currency: str = Field(nullable=False)
+    date: dt.date = Field(nullable=False)
+    rate: str = Field(nullable=False)
 
 
 class Note(Tracked, table=True):

@@ -25,6 +25,7 @@ KINDS: dict[str, str] = {
     "task": "tasks",
     "note": "notes",
     "decision": "decisions",
+    "rate": "rates",
 }
 """Every kind, singular -> plural, in dependency order."""
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpotui.reports.render import Report, Section
-from kpotui.services import insights
+from kpotui.services import insights, money
 from kpotui.services.records import json_safe
 from kpotui.store import Store
 
@@ -41,6 +41,33 @@ def _share(fraction: float | None) -> str:
     return "-" if fraction is None else f"{fraction:.0%}"
 
 
+def _spend_share(fraction: float) -> str:
+    """A share of spend to a tenth of a percent (64.3%): a whole percent hides a lot."""
+    return f"{fraction:.1%}"
+
+
+def _amounts(amounts: dict[str, Decimal]) -> str:
+    """Amounts in several currencies, side by side (never added)."""
+    return "; ".join(money.amount_text(c, a) for c, a in sorted(amounts.items())) or "-"
+
+
+def _amounts_json(amounts: dict[str, Decimal]) -> list[dict[str, Any]]:
+    return [{"currency": c, "amount": float(a)} for c, a in sorted(amounts.items())]
+
+
+def _share_json(share: insights.Share) -> dict[str, Any]:
+    return {
+        "name": share.name,
+        "currency": share.currency,
+        "amount": float(share.amount),
+        "share": round(share.share, 4),
+    }
+
+
+def _total_row(label: str, total: money.Total) -> list[str]:
+    return [label, total.text()]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return "-"
@@ -62,8 +89,20 @@ def summary_report(store: Store, today: date) -> Report:
     rows = [
         [name.replace("_", " "), _summary_cell(name, value)]
         for name, value in data.items()
-        if name not in ("records", "today")
+        if name not in ("records", "today", "spend", "largest_provider_share")
     ]
+    spread = insights.concentration(store, today)
+    rows.append(_total_row("spend (live contracts)", spread.spend))
+    largest: dict[str, insights.Share] = {}
+    for share in spread.by_provider:
+        largest.setdefault(share.currency, share)
+    rows.append(
+        [
+            "largest provider share",
+            "; ".join(f"{s.name} {_spend_share(s.share)} of {s.currency}" for s in largest.values())
+            or "-",
+        ]
+    )
     counts = ", ".join(f"{count} {kind}s" for kind, count in data.get("records", {}).items())
     rows.insert(0, ["records", counts])
     return Report(f"Summary as of {today}", data, [Section("", ["figure", "value"], rows)])
@@ -105,7 +144,7 @@ def risk_report(store: Store, today: date) -> Report:
     kept = insights.retention(store, today)
     renewals = insights.renewals(store, today)
     notice = insights.NoticeFigures.of(renewals, today)
-    by_provider, by_country = insights.concentration(store)
+    spread = insights.concentration(store, today)
     data = {
         "today": today.isoformat(),
         "retention": {
@@ -120,8 +159,9 @@ def risk_report(store: Store, today: date) -> Report:
         "contracts_in_notice": notice.notice,
         "contracts_lapsed": notice.lapsed,
         "renewals": _json_safe([_renewal(r, today) for r in renewals]),
-        "concentration_by_provider": _json_safe([vars(s) for s in by_provider]),
-        "concentration_by_country": _json_safe([vars(s) for s in by_country]),
+        "spend": spread.spend.as_json(),
+        "concentration_by_provider": [_share_json(s) for s in spread.by_provider],
+        "concentration_by_country": [_share_json(s) for s in spread.by_country],
     }
     covered = (
         f"{kept.covered} of {kept.outsourced} outsourced activities have an owner and a fresh note"
@@ -153,8 +193,7 @@ def risk_report(store: Store, today: date) -> Report:
                     for r in renewals
                 ],
             ),
-            _shares("Spend by provider", "provider", by_provider),
-            _shares("Spend by country", "country", by_country),
+            *_concentration(spread),
         ],
     )
 
@@ -172,25 +211,90 @@ def _renewal(r: insights.Renewal, today: date) -> dict[str, Any]:
     }
 
 
+def _concentration(spread: insights.Concentration) -> list[Section]:
+    """Spend by provider and by country, titled with what spend means and its total."""
+    how = (
+        f"shares of all spend in {spread.spend.reporting}"
+        if spread.converted
+        else "shares per currency"
+    )
+    note = f"{insights.SPEND_MEANS}; {how}: {spread.spend.text()}"
+    return [
+        _shares(f"Spend by provider ({note})", "provider", spread.by_provider),
+        _shares("Spend by country", "country", spread.by_country),
+    ]
+
+
 def _shares(title: str, label: str, shares: list[insights.Share]) -> Section:
-    rows = [[s.name, s.currency, _money(s.amount), _share(s.share)] for s in shares]
+    rows = [[s.name, s.currency, _money(s.amount), _spend_share(s.share)] for s in shares]
     return Section(title, [label, "currency", "contract value", "share"], rows)
 
 
 def costs_report(store: Store, today: date) -> Report:
     by_contract, by_activity = insights.provider_costs(store)
-    matrix = insights.sourcing_matrix(store)
+    matrix = insights.sourcing_matrix(store, today)
+    spread = insights.concentration(store, today)
+    convert = money.converter_for(store, today, {c.currency for c in by_contract})
+    value = convert.total(money.per_currency((c.currency, c.contract_value) for c in by_contract))
+    estimate = convert.total(
+        money.per_currency((c.currency, c.in_house_estimate) for c in by_contract)
+    )
     data = {
-        "by_contract": _json_safe([vars(c) | {"saving": c.saving} for c in by_contract]),
-        "by_activity": _json_safe([vars(a) for a in by_activity]),
-        "sourcing_matrix": _json_safe([vars(cell) for cell in matrix]),
+        "today": today.isoformat(),
+        "contract_value": value.as_json(),
+        "in_house_estimate": estimate.as_json(),
+        "by_contract": [
+            {
+                "provider": c.provider,
+                "currency": c.currency,
+                "contracts": c.contracts,
+                "value": float(c.contract_value),
+                "in_house_estimate": float(c.in_house_estimate),
+                "saving": float(c.saving),
+            }
+            for c in by_contract
+        ],
+        "spend": spread.spend.as_json(),
+        "spend_by_provider": [_share_json(s) for s in spread.by_provider],
+        "by_activity": [
+            {
+                "provider": a.provider,
+                "currency": a.currency,
+                "activities": a.activities,
+                "outsourced_monthly_cost": float(a.outsourced_monthly_cost),
+                "in_house_monthly_cost": float(a.in_house_monthly_cost),
+            }
+            for a in by_activity
+        ],
+        "outsourced_monthly_cost": matrix.outsourced_cost.as_json(),
+        "outsourced_in_house_monthly_cost": matrix.outsourced_in_house_cost.as_json(),
+        "sourcing_matrix": [
+            {
+                "classification": c.classification,
+                "sourcing": c.sourcing,
+                "count": c.count,
+                "in_house_monthly_cost": _amounts_json(c.in_house_monthly_cost),
+                "outsourced_monthly_cost": _amounts_json(c.outsourced_monthly_cost),
+            }
+            for c in matrix.cells
+        ],
     }
     return Report(
-        "Costs: providers against in-house",
+        f"Costs: providers against in-house, as of {today}",
         data,
         [
             Section(
-                "Contract value against the in-house estimate (signed contracts)",
+                "Totals",
+                ["figure", "amounts"],
+                [
+                    _total_row("contract value (live contracts)", value),
+                    _total_row("in-house estimate of the same", estimate),
+                    _total_row("outsourced activities / month", matrix.outsourced_cost),
+                    _total_row("the same in-house / month", matrix.outsourced_in_house_cost),
+                ],
+            ),
+            Section(
+                "Contract value against the in-house estimate (live contracts)",
                 ["provider", "currency", "contracts", "value", "in-house estimate", "saving"],
                 [
                     [
@@ -204,12 +308,14 @@ def costs_report(store: Store, today: date) -> Report:
                     for c in by_contract
                 ],
             ),
+            _concentration(spread)[0],
             Section(
                 "Monthly cost of the activities each provider covers",
-                ["provider", "activities", "outsourced / month", "in-house / month"],
+                ["provider", "currency", "activities", "outsourced / month", "in-house / month"],
                 [
                     [
                         a.provider or "(in-house)",
+                        a.currency,
                         str(a.activities),
                         _money(a.outsourced_monthly_cost),
                         _money(a.in_house_monthly_cost),
@@ -231,10 +337,10 @@ def costs_report(store: Store, today: date) -> Report:
                         c.classification,
                         c.sourcing,
                         str(c.count),
-                        _money(c.in_house_monthly_cost),
-                        _money(c.outsourced_monthly_cost),
+                        _amounts(c.in_house_monthly_cost),
+                        _amounts(c.outsourced_monthly_cost),
                     ]
-                    for c in matrix
+                    for c in matrix.cells
                 ],
             ),
         ],

@@ -28,6 +28,7 @@ class FieldType(StrEnum):
     REF = "reference"
     EMAIL = "email"
     CURRENCY = "currency"
+    RATE = "rate"
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,9 @@ TASK = KindSpec(
         FieldSpec("hours_per_month", T.FLOAT, minimum=0, maximum=100_000),
         FieldSpec("in_house_monthly_cost", T.MONEY),
         FieldSpec("outsourced_monthly_cost", T.MONEY),
+        FieldSpec(
+            "currency", T.CURRENCY, help="of both monthly costs; default the reporting currency"
+        ),
         FieldSpec("knowledge_risk", T.ENUM, choices=m.Level),
         FieldSpec("notes", T.LONG_TEXT),
     ),
@@ -249,8 +253,23 @@ DECISION = KindSpec(
     ),
 )
 
+RATE = KindSpec(
+    name="rate",
+    plural="rates",
+    table=m.Rate,
+    key=("currency", "date"),
+    search=("currency",),
+    fields=(
+        FieldSpec("currency", T.CURRENCY, required=True, help="not the reporting currency"),
+        FieldSpec("date", T.DATE, required=True, help="in force from this day on"),
+        FieldSpec(
+            "rate", T.RATE, required=True, help="units of the reporting currency for one unit"
+        ),
+    ),
+)
+
 KINDS: dict[str, KindSpec] = {
-    spec.name: spec for spec in (PROVIDER, CONTRACT, DELIVERABLE, TASK, NOTE, DECISION)
+    spec.name: spec for spec in (PROVIDER, CONTRACT, DELIVERABLE, TASK, NOTE, DECISION, RATE)
 }
 """Every kind, in dependency order: a kind references only kinds before it."""
 

@@ -43,6 +43,7 @@ DATE_FIELD = {
     "deliverable": "due_date",
     "note": "review_by",
     "decision": "date",
+    "rate": "date",
 }
 """The date that ``due_before`` / ``due_after`` filter on, per kind."""
 
@@ -53,6 +54,7 @@ DEFAULT_SORT = {
     "task": ("name", False),
     "note": ("title", False),
     "decision": ("date", True),
+    "rate": ("currency", False),
 }
 
 

@@ -19,10 +19,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Generic, TypeVar, overload
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kpotui.models import AuditAction, Setting, utcnow
+from kpotui.models import AuditAction, Rate, Setting, utcnow
 from kpotui.services import audit
 from kpotui.services.errors import (
     ConflictError,
@@ -271,6 +271,8 @@ def _write(
     old = None if row is None else row["value"]
     if old == value:  # also a reset of a setting never set
         return current
+    if setting is CURRENCY:
+        _refuse_with_rates(conn, current.value, setting.default if value is None else value)
     values = {"value": value, "updated_at": utcnow(), "updated_by": audit.current_actor()}
     if row is None:
         try:
@@ -298,6 +300,17 @@ def _write(
         batch=batch,
     )
     return _state(setting, _rows(conn, setting.key)[setting.key])
+
+
+def _refuse_with_rates(conn: Connection, old: str, new: str) -> None:
+    """Rates are in units of the reporting currency: another one would make them all wrong."""
+    if old != new and conn.execute(select(exists().select_from(Rate))).scalar():
+        raise ValidationError(
+            {
+                CURRENCY.key: f"cannot change the reporting currency from {old} to {new} "
+                f"while exchange rates exist: every rate is in {old}; delete the rates first"
+            }
+        )
 
 
 def set_value(store: Store, key: str, raw: object, *, version: int | None = None) -> SettingState:

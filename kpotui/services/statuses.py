@@ -10,7 +10,8 @@ OPEN_DELIVERABLE = ("planned", "in-progress", "rework")
 """Statuses in which a deliverable is still owed by the provider."""
 LIVE_CONTRACT = ("active", "on-hold")
 """Contracts in force: signed and neither completed nor terminated."""
-SPENDING_CONTRACT = ("active", "on-hold", "completed", "terminated")
-"""Contracts whose value counts as spend (a draft is not signed yet)."""
+SPENDING_CONTRACT = LIVE_CONTRACT
+"""Contracts whose value counts as spend: those in force (a draft is not signed yet, and
+a completed or terminated contract is spent no more)."""
 OUTSOURCED = ("outsourced", "hybrid")
 """Sourcing of an activity that a provider does, wholly or in part."""

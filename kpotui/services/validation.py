@@ -140,6 +140,23 @@ def _money(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+MAX_RATE = Decimal(10) ** 9
+RATE_DECIMALS = 12
+
+
+def _rate(value: Any) -> str:
+    """An exchange rate as canonical decimal text (``0.90`` -> ``0.9``): exact, and equal
+    inputs give equal text."""
+    number = _decimal(value)
+    if number <= 0:
+        raise ValueError(f"must be a positive number: {number}")
+    if number >= MAX_RATE:
+        raise ValueError(f"too large: must be below {MAX_RATE:,}")
+    if number != round(number, RATE_DECIMALS):
+        raise ValueError(f"at most {RATE_DECIMALS} decimals: {number}")
+    return format(number.normalize(), "f")
+
+
 def _int(value: Any) -> int:
     number = _decimal(value)
     if number != number.to_integral_value():
@@ -225,6 +242,8 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
             result = _enum(value, spec)
         case FieldType.MONEY:
             result = _money(value)
+        case FieldType.RATE:
+            result = _rate(value)
         case FieldType.INT:
             result = _int(value)
         case FieldType.FLOAT:

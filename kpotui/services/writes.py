@@ -130,6 +130,7 @@ def _field_positions(spec: KindSpec) -> dict[str, int]:
 
 FIRM_DEFAULTS: dict[tuple[str, str], settings.FirmSetting[Any]] = {
     ("contract", "currency"): settings.CURRENCY,
+    ("task", "currency"): settings.CURRENCY,
 }
 """(kind, field) -> the firm setting a new record takes when it leaves the field out."""
 
@@ -194,6 +195,7 @@ class Batch:
         self._failed: dict[str, set[str]] = {}
         """Keys of items that failed, per kind: references to them are not reported again."""
         self._kinds: dict[str, _KindState] = {}
+        self._reporting: str | None = None
 
     # -- reporting ----------------------------------------------------------------------
 
@@ -224,6 +226,20 @@ class Batch:
             state = _KindState(statements.max_id(self.conn, spec), defaults=defaults)
             self._kinds[spec.name] = state
         return state
+
+    def _firm_errors(self, spec: KindSpec, record: Mapping[str, Any]) -> dict[str, str]:
+        """Rules that depend on the firm's settings: no rate of the reporting currency
+        (it is 1 by definition)."""
+        if spec.name != "rate" or record.get("currency") is None:
+            return {}
+        if self._reporting is None:
+            self._reporting = settings.get(self.conn, settings.CURRENCY)
+        if record["currency"] == self._reporting:
+            return {
+                "currency": f"{self._reporting} is the reporting currency: "
+                "its rate is 1 by definition"
+            }
+        return {}
 
     # -- references ---------------------------------------------------------------------
 
@@ -309,7 +325,9 @@ class Batch:
                     extra, problems = rule(None, record)
                     record |= extra
                     row_errors = problems | row_errors
-                row_errors = record_errors(spec, record) | row_errors
+                row_errors = (
+                    record_errors(spec, record) | self._firm_errors(spec, record) | row_errors
+                )
             if not row_errors and row.key in state.seen:
                 name = key_text(spec, row.values)
                 first = self._given_before(spec, row.key, rows[:index])
@@ -413,7 +431,11 @@ class Batch:
                 extra, problems = rule(before, changed)
                 changed |= {n: v for n, v in extra.items() if before[n] != v}
             rows.append(_Valid(item, changed))
-            errors.append(problems | record_errors(spec, before | changed))
+            errors.append(
+                problems
+                | record_errors(spec, before | changed)
+                | self._firm_errors(spec, before | changed)
+            )
             befores.append(before)
         self._resolve(spec, rows, errors)
         ready = []

@@ -27,7 +27,7 @@ from kpotui.tui.database import AppDatabase
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import describe, report_worker_failure
 from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, ShowList, announce
-from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, MainScreen
+from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, RATES_SCREEN, MainScreen
 
 if TYPE_CHECKING:  # the watcher's module imports the services: not at start-up
     from kpotui.tui.watch import Watcher
@@ -71,7 +71,7 @@ class KpoApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "kpotui"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        screen.mode: _lazy(screen) for screen in MAIN_SCREENS
+        screen.mode: _lazy(screen) for screen in (*MAIN_SCREENS, RATES_SCREEN)
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -326,6 +326,11 @@ class KpoApp(App[None]):
             yield SystemCommand(
                 f"Go to {main.label}", f"screen {main.key}", partial(self.switch_mode, main.mode)
             )
+        yield SystemCommand(
+            f"Go to {RATES_SCREEN.label}",
+            "the dated rates that convert totals to the reporting currency",
+            partial(self.switch_mode, RATES_SCREEN.mode),
+        )
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding

@@ -115,6 +115,7 @@ COLUMNS: dict[str, list[Col]] = {
         plain("contract", "Contract", 14),
         amount("in_house_monthly_cost", "In-house/mo", 11),
         amount("outsourced_monthly_cost", "Outsourced/mo", 13),
+        plain("currency", "Cur", 3),
         plain("knowledge_risk", "Risk", 6),
         plain("area", "Area", 18),
     ],
@@ -159,6 +160,11 @@ COLUMNS: dict[str, list[Col]] = {
         plain("impact", "Impact", 6),
         plain("status", "Status", 9),
         plain("decided_by", "Decided by", 16),
+    ],
+    "rate": [
+        plain("currency", "Currency", 8),
+        plain("date", "From", 10),
+        plain("rate", "Rate", 20, "right"),
     ],
 }
 """Every kind's columns in display order: what matters most comes first (80 columns)."""

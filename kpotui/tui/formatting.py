@@ -60,6 +60,16 @@ def percent(fraction: float | None) -> str:
     return f"{fraction:.0%}" if fraction is not None else NONE
 
 
+def share(fraction: float) -> str:
+    """A share of spend to a tenth of a percent (``64.3%``)."""
+    return f"{fraction:.1%}"
+
+
+def amounts(amounts: dict[str, Decimal]) -> str:
+    """Amounts in several currencies side by side, never added: ``EUR 5,000; USD 1.2 M``."""
+    return "; ".join(f"{c} {short_money(a)}" for c, a in sorted(amounts.items())) or "0"
+
+
 def quality(score: float | None) -> str:
     return f"{score:.1f}" if score is not None else NONE
 

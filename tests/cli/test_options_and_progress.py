@@ -46,7 +46,7 @@ def test_a_kind_is_singular_or_plural(tmp_path: Path) -> None:
 
 
 def test_an_unknown_kind_is_refused_with_the_kinds() -> None:
-    known = "providers, contracts, deliverables, tasks, notes, decisions"
+    known = "providers, contracts, deliverables, tasks, notes, decisions, rates"
     for args, kind in ((["list", "widgets"], "widgets"), (["import", "--kind", "x", "-"], "x")):
         code, out = run(*args)
         assert (code, out) == (1, f"kpotui: unknown kind {kind!r} (known: {known})\n")

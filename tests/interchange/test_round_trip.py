@@ -12,7 +12,7 @@ from kpotui.services import audit, history, records
 from kpotui.store import open_store
 from tests.interchange.conftest import SAMPLE_TOML, SHORT_FIRM, export, kpotui
 
-KIND_FILES = ["providers", "contracts", "deliverables", "tasks", "notes", "decisions"]
+KIND_FILES = ["providers", "contracts", "deliverables", "tasks", "notes", "decisions", "rates"]
 
 
 def _round_trip(db: str, empty: str, encoding: str, tmp_path: Path) -> None:
@@ -129,6 +129,11 @@ def _awkward_document() -> dict[str, object]:
         "impact": "high",
         "rationale": AWKWARD_TEXT,
     }
+    rates = [  # trailing zeros, the most decimals and the largest rate (written canonically)
+        {"currency": "usd", "date": "2025-03-01", "rate": "0.9000"},
+        {"currency": "JPY", "date": "2025-03-01", "rate": "0.000000000001"},
+        {"currency": "XAU", "date": "2025-03-01", "rate": "999999999.999999999999"},
+    ]
     return {
         "format": "kpotui/1",
         "providers": providers,
@@ -137,6 +142,7 @@ def _awkward_document() -> dict[str, object]:
         "tasks": [task],
         "notes": [note],
         "decisions": [decision],
+        "rates": rates,
     }
 
 

@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 from datetime import date
+from decimal import Decimal
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,14 @@ MONEY = st.one_of(st.just(LARGEST_MONEY_MINOR), st.integers(0, LARGEST_MONEY_MIN
 )
 
 
+RATE = st.one_of(st.just(10**21 - 1), st.integers(1, 10**21 - 1)).map(
+    lambda units: f"{Decimal(units).scaleb(-12):f}"
+)
+"""Positive, below 10**9, at most 12 decimals (trailing zeros too, as people type them)."""
+REPORTING_CURRENCY = "EUR"
+"""A rate of it is refused."""
+
+
 def _ordered_dates() -> st.SearchStrategy[list[date]]:
     return st.lists(st.dates(), min_size=2, max_size=2).map(sorted)
 
@@ -170,7 +179,11 @@ def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
         case FieldType.EMAIL:
             return EMAIL
         case FieldType.CURRENCY:
-            return st.from_regex(r"[A-Z]{3}", fullmatch=True)
+            return st.from_regex(r"[A-Z]{3}", fullmatch=True).filter(
+                lambda code: code != REPORTING_CURRENCY
+            )
+        case FieldType.RATE:
+            return RATE
     raise AssertionError(f"no values for {spec.type}")
 
 

@@ -25,6 +25,7 @@ COLUMN_TYPES: dict[FieldType, type[TypeEngine]] = {
     FieldType.REF: Integer,
     FieldType.EMAIL: String,
     FieldType.CURRENCY: String,
+    FieldType.RATE: String,
 }
 
 SPECS = list(KINDS.values())

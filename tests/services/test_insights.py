@@ -182,19 +182,23 @@ def test_overdue_and_due_within_two_weeks(firm: Store) -> None:
 
 
 def test_core_non_core_matrix_with_monthly_costs(firm: Store) -> None:
-    cells = {(c.classification, c.sourcing): c for c in insights.sourcing_matrix(firm)}
+    matrix = insights.sourcing_matrix(firm, TODAY)
+    cells = {(c.classification, c.sourcing): c for c in matrix.cells}
     assert len(cells) == 6
     got = {
         k: (c.count, c.in_house_monthly_cost, c.outsourced_monthly_cost) for k, c in cells.items()
     }
+    eur = "EUR"  # the reporting currency, which activities take when given none
     assert got == {
-        ("core", "in-house"): (1, Decimal("8000.00"), Decimal("0.00")),
-        ("core", "outsourced"): (2, Decimal("6000.00"), Decimal("2500.00")),
-        ("core", "hybrid"): (1, Decimal("0.00"), Decimal("0.00")),
-        ("non-core", "in-house"): (1, Decimal("1200.50"), Decimal("0.00")),
-        ("non-core", "outsourced"): (1, Decimal("3000.00"), Decimal("1000.00")),
-        ("non-core", "hybrid"): (0, Decimal("0.00"), Decimal("0.00")),
+        ("core", "in-house"): (1, {eur: Decimal("8000.00")}, {}),
+        ("core", "outsourced"): (2, {eur: Decimal("6000.00")}, {eur: Decimal("2500.00")}),
+        ("core", "hybrid"): (1, {}, {}),
+        ("non-core", "in-house"): (1, {eur: Decimal("1200.50")}, {}),
+        ("non-core", "outsourced"): (1, {eur: Decimal("3000.00")}, {eur: Decimal("1000.00")}),
+        ("non-core", "hybrid"): (0, {}, {}),
     }
+    assert matrix.outsourced_cost.native == {eur: Decimal("3500.00")}
+    assert matrix.outsourced_in_house_cost.converted == Decimal("9000.00")
 
 
 def test_retention_coverage_and_core_work_at_risk(firm: Store) -> None:
@@ -224,9 +228,8 @@ def test_cost_per_provider_against_in_house(firm: Store) -> None:
     assert [(c.provider, c.currency, c.contract_value, c.saving) for c in by_contract] == [
         ("Anand Analytics", "USD", Decimal("100000.00"), Decimal("50000.00")),
         ("Baltic Research", "USD", Decimal("60000.00"), Decimal("-10000.00")),
-        ("Baltic Research", "EUR", Decimal("40000.00"), Decimal("-40000.00")),
         ("Chennai Data", "USD", Decimal("40000.00"), Decimal("-40000.00")),
-    ]
+    ]  # Baltic's completed EUR contract is not spent any more
     activity = {
         a.provider: (a.activities, a.outsourced_monthly_cost, a.in_house_monthly_cost)
         for a in by_activity
@@ -285,15 +288,15 @@ def test_provider_decisions_this_quarter(firm: Store) -> None:
 
 
 def test_spend_concentration_by_provider_and_country(firm: Store) -> None:
-    by_provider, by_country = insights.concentration(firm)
+    spread = insights.concentration(firm, TODAY)
+    by_provider, by_country = spread.by_provider, spread.by_country
+    assert not spread.converted and spread.spend.missing == ("USD",)  # EUR reports, no rate
     assert [(s.name, s.currency, s.share) for s in by_provider] == [
-        ("Baltic Research", "EUR", 1.0),
         ("Anand Analytics", "USD", 0.5),
         ("Baltic Research", "USD", 0.3),
         ("Chennai Data", "USD", 0.2),
     ]
     assert [(s.name, s.currency, s.amount, s.share) for s in by_country] == [
-        ("Poland", "EUR", Decimal("40000.00"), 1.0),
         ("India", "USD", Decimal("140000.00"), 0.7),
         ("Poland", "USD", Decimal("60000.00"), 0.3),
     ]
@@ -309,8 +312,7 @@ def test_summary_brings_the_headlines_together(firm: Store) -> None:
     assert summary["contracts_lapsed"] == 0
     assert summary["provider_decisions_this_quarter"] == 2
     assert summary["irreversible_provider_decisions_this_quarter"] == 1
-    assert summary["largest_provider_share"] == {
-        "EUR": "Baltic Research 100%",
-        "USD": "Anand Analytics 50%",
-    }
+    assert summary["largest_provider_share"] == [
+        {"provider": "Anand Analytics", "share": 0.5, "currency": "USD"}
+    ]
     assert summary["records"]["deliverable"] == 10

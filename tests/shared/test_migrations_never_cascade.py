@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from kpotui.models import SQLModel
-from kpotui.services import settings
+from kpotui.services import settings, writes
 from kpotui.store import migrate, open_store
 from kpotui.store.migrate import MigrationError
 from tests.services import factories
@@ -70,6 +70,7 @@ def populate(url: str) -> None:
             factories.note(store, f"Note {code}", contract=code, provider=f"Provider {p}")
             factories.decision(store, f"Decision {code}", contract=code)
     settings.set_value(store, "currency", "USD")
+    writes.create(store, "rate", {"currency": "EUR", "date": "2025-01-01", "rate": "1.1"})
     store.close()
 
 

@@ -247,6 +247,7 @@ def test_undoing_an_import_removes_all_of_it_and_only_it(db_url: str) -> None:
         "task": 0,
         "note": 0,
         "decision": 0,
+        "rate": 0,
     }
     assert "creation of provider 'Mine before'" in undo.preview_undo(store).description
     store.close()

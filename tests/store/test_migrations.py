@@ -157,3 +157,28 @@ def test_the_renewal_term_migration_downgrades_and_upgrades_again(db_url: str) -
         assert (reliability.delivered, reliability.average_quality) == (2, 3.0)
     finally:
         store.close()
+
+
+def test_existing_activities_take_the_reporting_currency_and_rates_come_and_go(
+    db_url: str,
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from kpotui.services import settings
+
+    store = open_store(db_url)
+    try:
+        made = writes.create(
+            store, "task", {"name": "Upkeep", "classification": "core", "sourcing": "in-house"}
+        )
+        assert made["currency"] == "EUR"
+        settings.set_value(store, "currency", "USD")
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0007")
+            assert not inspect(conn).has_table("rate")
+            assert "currency" not in {c["name"] for c in inspect(conn).get_columns("task")}
+            command.upgrade(_alembic_config(conn), "head")
+        assert records.get(store, "task", made["id"])["currency"] == "USD"
+    finally:
+        store.close()

@@ -7,6 +7,7 @@ currencies are never added together.
 
 from kpotui.services.insights.activities import (
     AtRisk,
+    Matrix,
     MatrixCell,
     Retention,
     retention,
@@ -27,7 +28,9 @@ from kpotui.services.insights.decisions import (
     quarter_of,
 )
 from kpotui.services.insights.providers import (
+    SPEND_MEANS,
     ActivityCost,
+    Concentration,
     ProviderCost,
     Reliability,
     Share,
@@ -44,12 +47,15 @@ __all__ = [
     "OPEN_DELIVERABLE",
     "OUTSOURCED",
     "SPENDING_CONTRACT",
+    "SPEND_MEANS",
     "ActivityCost",
     "AtRisk",
+    "Concentration",
     "DecisionItem",
     "DecisionLog",
     "DueItem",
     "DueWork",
+    "Matrix",
     "MatrixCell",
     "NoticeFigures",
     "ProviderCost",

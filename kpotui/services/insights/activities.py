@@ -6,12 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
 from kpotui import models as m
+from kpotui.services import money as money_service
 from kpotui.services.clock import today as clock_today
 from kpotui.services.insights.sql import C, N, T, money, sql_day
+from kpotui.services.money import Total, per_currency
 from kpotui.services.statuses import OUTSOURCED
 from kpotui.store import Store
 
@@ -21,35 +24,59 @@ class MatrixCell:
     classification: str
     sourcing: str
     count: int
-    in_house_monthly_cost: Decimal
-    outsourced_monthly_cost: Decimal
+    in_house_monthly_cost: dict[str, Decimal]
+    """Currency -> amount (only currencies with activities in the cell)."""
+    outsourced_monthly_cost: dict[str, Decimal]
 
 
-def sourcing_matrix(store: Store) -> list[MatrixCell]:
-    """Activities by classification x sourcing, with monthly costs (every cell, even empty)."""
+@dataclass(frozen=True)
+class Matrix:
+    cells: list[MatrixCell]
+    """Every crossing of classification and sourcing, even empty ones."""
+    outsourced_cost: Total
+    """What outsourced and hybrid activities cost a month, per currency and converted."""
+    outsourced_in_house_cost: Total
+    """What the same activities would cost a month in-house."""
+
+
+def sourcing_matrix(store: Store, today: date | None = None) -> Matrix:
+    """Activities by classification x sourcing, with monthly costs per currency, and what
+    outsourced work costs against doing it in-house (converted at the rates of ``today``)."""
+    today = today or clock_today()
     query = select(
         T.c.classification,
         T.c.sourcing,
+        T.c.currency,
         func.count(),
         func.sum(T.c.in_house_monthly_cost_minor),
         func.sum(T.c.outsourced_monthly_cost_minor),
-    ).group_by(T.c.classification, T.c.sourcing)
+    ).group_by(T.c.classification, T.c.sourcing, T.c.currency)
     with store.read() as conn:
-        found = {(r[0], r[1]): r for r in conn.execute(query)}
+        rows = conn.execute(query).all()
+        convert = money_service.converter(conn, today, {r[2] for r in rows})
+    found: dict[tuple[str, str], list[Any]] = {}
+    for classification, sourcing, currency, count, in_house, outsourced in rows:
+        cell = found.setdefault((classification, sourcing), [0, {}, {}])
+        cell[0] += count
+        if in_house is not None:
+            cell[1][currency] = money(in_house)
+        if outsourced is not None:
+            cell[2][currency] = money(outsourced)
     cells = []
     for classification in m.Classification:
         for sourcing in m.Sourcing:
-            row = found.get((classification.value, sourcing.value))
-            cells.append(
-                MatrixCell(
-                    classification.value,
-                    sourcing.value,
-                    row[2] if row else 0,
-                    money(row[3] if row else 0),
-                    money(row[4] if row else 0),
-                )
+            count, in_house, outsourced = found.get((classification.value, sourcing.value)) or (
+                0,
+                {},
+                {},
             )
-    return cells
+            cells.append(
+                MatrixCell(classification.value, sourcing.value, count, in_house, outsourced)
+            )
+    handed = [c for c in cells if c.sourcing in OUTSOURCED]
+    paid = per_currency(p for c in handed for p in c.outsourced_monthly_cost.items())
+    would_be = per_currency(p for c in handed for p in c.in_house_monthly_cost.items())
+    return Matrix(cells, convert.total(paid), convert.total(would_be))
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,18 @@ the spend is."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, select
 
+from kpotui.services import money as money_service
 from kpotui.services.clock import today as clock_today
 from kpotui.services.insights.sql import RELIABILITY, C, D, P, T, money, sql_day
-from kpotui.services.statuses import OPEN_DELIVERABLE, SPENDING_CONTRACT
+from kpotui.services.money import Total
+from kpotui.services.statuses import LIVE_CONTRACT, OPEN_DELIVERABLE, SPENDING_CONTRACT
 from kpotui.store import Store
 
 
@@ -32,6 +35,8 @@ class ProviderCost:
 class ActivityCost:
     provider: str | None
     """None for activities done in-house (no contract)."""
+    currency: str
+    """Of the activities' costs (not necessarily their contract's)."""
     activities: int
     outsourced_monthly_cost: Decimal
     in_house_monthly_cost: Decimal
@@ -69,16 +74,18 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
     per_contract = (
         select(
             T.c.contract_id,
+            T.c.currency,
             func.count().label("activities"),
             func.sum(T.c.outsourced_monthly_cost_minor).label("outsourced"),
             func.sum(T.c.in_house_monthly_cost_minor).label("in_house"),
         )
-        .group_by(T.c.contract_id)
+        .group_by(T.c.contract_id, T.c.currency)
         .subquery()
     )
     activities = (
         select(
             P.c.name,
+            per_contract.c.currency,
             func.sum(per_contract.c.activities),
             func.sum(per_contract.c.outsourced),
             func.sum(per_contract.c.in_house),
@@ -88,13 +95,13 @@ def provider_costs(store: Store) -> tuple[list[ProviderCost], list[ActivityCost]
                 P, P.c.id == C.c.provider_id
             )
         )
-        .group_by(P.c.name)
-        .order_by(P.c.name)
+        .group_by(P.c.name, per_contract.c.currency)
+        .order_by(P.c.name, per_contract.c.currency)
     )
     by_contract = contract_spend(store)
     with store.read() as conn:
         by_activity = [
-            ActivityCost(r[0], int(r[1]), money(r[2]), money(r[3]))
+            ActivityCost(r[0], r[1], int(r[2]), money(r[3]), money(r[4]))
             for r in conn.execute(activities)
         ]
     return by_contract, by_activity
@@ -194,58 +201,82 @@ def reliability(
 class Share:
     name: str
     currency: str
+    """The reporting currency when the spend was converted, else the amount's own."""
     amount: Decimal
     share: float
-    """Fraction of all spend in that currency."""
+    """Fraction of all spend (converted), or of all spend in that currency."""
 
 
-def concentration(store: Store) -> tuple[list[Share], list[Share]]:
-    """Share of contract spend by provider and by provider country, per currency."""
+SPEND_MEANS = "spend: the value of live contracts (active or on hold)"
+"""What the concentration figures add up, for the screens and reports to say."""
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """Share of spend by provider and by country: over all spend in the reporting
+    currency when every currency has a rate on the day, else per currency."""
+
+    by_provider: list[Share]
+    by_country: list[Share]
+    spend: Total
+    """Spend per currency, and converted when every currency has a rate."""
+
+    @property
+    def converted(self) -> bool:
+        return self.spend.converted is not None
+
+
+def concentration(store: Store, today: date | None = None) -> Concentration:
+    """Share of live contracts' value by provider and by provider country, converted to
+    the reporting currency at the rates of ``today`` when every currency has one."""
+    today = today or clock_today()
     # Contracts are summed per provider and currency once (one pass over the covering
-    # ix_contract_provider), each provider is looked up once, and both groupings are read
-    # from that (a CTE used twice is computed once, on SQLite and PostgreSQL alike).
+    # ix_contract_provider), then named; the few sums are converted and shared out here.
     spend = (
         select(
             C.c.provider_id,
             C.c.currency,
             func.coalesce(func.sum(C.c.value_minor), 0).label("amount"),
         )
-        .where(C.c.status.in_(SPENDING_CONTRACT))
+        .where(C.c.status.in_(LIVE_CONTRACT))
         .group_by(C.c.provider_id, C.c.currency)
         .subquery()
     )
-    named = (
-        select(
-            P.c.name,
-            func.coalesce(P.c.country, "(unknown)").label("country"),
-            spend.c.currency,
-            spend.c.amount,
-        )
-        .select_from(spend.join(P, P.c.id == spend.c.provider_id))
-        .cte("named")
-    )
-    by_provider = select(
-        literal(0).label("by_country"),
-        named.c.name,
-        named.c.currency,
-        named.c.amount,
-        func.sum(named.c.amount).over(partition_by=named.c.currency),
-    )
-    country_amount = func.sum(named.c.amount)
-    by_country = select(
-        literal(1),
-        named.c.country,
-        named.c.currency,
-        country_amount,
-        func.sum(country_amount).over(partition_by=named.c.currency),
-    ).group_by(named.c.country, named.c.currency)
-    both = union_all(by_provider, by_country).subquery()
-    query = select(both).order_by(
-        both.c.by_country, both.c.currency, both.c.amount.desc(), both.c.name
-    )
-    results: tuple[list[Share], list[Share]] = ([], [])
+    named = select(
+        P.c.name, func.coalesce(P.c.country, "(unknown)"), spend.c.currency, spend.c.amount
+    ).select_from(spend.join(P, P.c.id == spend.c.provider_id))
     with store.read() as conn:
-        for grouping, name, currency, amount, total in conn.execute(query):
-            share = int(amount) / int(total) if total else 0.0
-            results[grouping].append(Share(name, currency, money(amount), share))
-    return results
+        rows = [
+            (name, country, cur, money(amount))
+            for name, country, cur, amount in conn.execute(named)
+        ]
+        convert = money_service.converter(conn, today, {row[2] for row in rows})
+    per_currency: dict[str, Decimal] = defaultdict(Decimal)
+    for _, _, currency, amount in rows:
+        per_currency[currency] += amount
+    total = convert.total(per_currency)
+    if total.converted is not None:
+        reporting = total.reporting
+        keyed = [
+            (name, country, reporting, convert.convert(cur, amount) or Decimal(0))
+            for name, country, cur, amount in rows
+        ]
+        totals = {reporting: total.converted}
+    else:
+        keyed, totals = rows, dict(per_currency)
+    return Concentration(_shares(keyed, 0, totals), _shares(keyed, 1, totals), total)
+
+
+def _shares(
+    rows: list[tuple[str, str, str, Decimal]], by: int, totals: dict[str, Decimal]
+) -> list[Share]:
+    """Rows (provider, country, currency, amount) summed by provider (``by`` 0) or country
+    (1) and currency; ordered by currency, then amount descending."""
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for provider, country, currency, amount in rows:
+        amounts[(country if by else provider, currency)] += amount
+    ordered = sorted(amounts.items(), key=lambda item: (item[0][1], -item[1], item[0][0]))
+    return [
+        Share(name, currency, amount, float(amount / totals[currency]) if totals[currency] else 0.0)
+        for (name, currency), amount in ordered
+    ]

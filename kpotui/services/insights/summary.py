@@ -22,10 +22,13 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
     notice = NoticeFigures.of(renewals(store, today), today)
     kept = retention(store, today, limit=0)
     decisions = provider_decisions(store, *quarter_of(today), limit=0)
-    by_provider, _ = concentration(store)
-    largest: dict[str, str] = {}
-    for share in by_provider:  # ordered by currency, then amount descending
-        largest.setdefault(share.currency, f"{share.name} {share.share:.0%}")
+    spread = concentration(store, today)
+    largest: dict[str, dict[str, Any]] = {}
+    for share in spread.by_provider:  # ordered by currency, then amount descending
+        largest.setdefault(
+            share.currency,
+            {"provider": share.name, "share": share.share, "currency": share.currency},
+        )
     return {
         "today": today.isoformat(),
         "records": counts(store),
@@ -37,5 +40,6 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
         "contracts_lapsed": notice.lapsed,
         "provider_decisions_this_quarter": decisions.total,
         "irreversible_provider_decisions_this_quarter": decisions.irreversible,
-        "largest_provider_share": largest,
+        "spend": spread.spend.as_json(),
+        "largest_provider_share": list(largest.values()),
     }

@@ -33,4 +33,7 @@ MAIN_SCREENS = (
     MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision"),
 )
 
-MODE_OF_KIND = {s.kind: s.mode for s in MAIN_SCREENS if s.kind}
+RATES_SCREEN = MainScreen("rates", "Exchange rates", "", "rates", "RatesScreen", "rate")
+"""Not one of the numbered screens: reached from the settings screen and the palette."""
+
+MODE_OF_KIND = {s.kind: s.mode for s in (*MAIN_SCREENS, RATES_SCREEN) if s.kind}

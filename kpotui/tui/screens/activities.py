@@ -57,8 +57,8 @@ class ActivitiesScreen(ListScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="matrix")
     def _load_matrix(self) -> None:
-        cells = insights.sourcing_matrix(self.database.store())
-        self.app.call_from_thread(self.query_one(SourcingMatrix).show, cells)
+        matrix = insights.sourcing_matrix(self.database.store())
+        self.app.call_from_thread(self.query_one(SourcingMatrix).show, matrix)
 
     @on(SourcingMatrix.Chosen)
     def _matrix_cell(self, event: SourcingMatrix.Chosen) -> None:

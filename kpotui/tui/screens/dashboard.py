@@ -79,11 +79,11 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
     "spend": (
         "Spend by provider",
-        (left("Provider"), left("", BAR_WIDTH), right("Share", 5), right("Value", 13)),
+        (left("Provider"), left("", BAR_WIDTH), right("Share", 6), right("Value", 13)),
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
-EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision"})
+EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision", "rate"})
 """What the panels read: every kind of record (named here: the first screen imports no
 database code, which :mod:`kpotui.services.fields` does)."""
 
@@ -205,7 +205,7 @@ class DashboardScreen(KpoScreen):
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
         show(self._show_reliability, insights.reliability(store))
-        show(self._show_spend, insights.concentration(store))
+        show(self._show_spend, insights.concentration(store), insights.SPEND_MEANS)
 
     def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         self.query_one(f"#{panel_id}", PanelTable).set_rows(rows)
@@ -337,8 +337,8 @@ class DashboardScreen(KpoScreen):
             rows.append((f"provider:{r.provider}", cells))
         self._fill("reliability", rows)
 
-    def _show_spend(self, shares: tuple[list[insights.Share], list[insights.Share]]) -> None:
-        by_provider, by_country = shares
+    def _show_spend(self, spread: insights.Concentration, means: str) -> None:
+        by_provider, by_country = spread.by_provider, spread.by_country
         if len(by_provider) > SHOWN:
             self._title("spend", f"Spend by provider: the {SHOWN} largest")
         rows = []
@@ -347,19 +347,25 @@ class DashboardScreen(KpoScreen):
             cells = [
                 cell(share.name),
                 cell("█" * filled + "░" * (BAR_WIDTH - filled), style="cyan"),
-                cell(fmt.percent(share.share), True),
+                cell(fmt.share(share.share), True),
                 cell(fmt.money(share.amount, share.currency, cents=False), True),
             ]
-            # one row per provider and currency: a provider paid in two has two rows
+            # converted: one row per provider; else one per provider and currency
             rows.append((f"spend:{share.currency}:{share.name}", cells))
         self._fill("spend", rows)
         countries = "; ".join(
-            f"{s.name} {fmt.percent(s.share)} of {s.currency}"
+            f"{s.name} {fmt.share(s.share)} of {s.currency}"
             for s in sorted(by_country, key=lambda s: -s.share)[:COUNTRIES]
+        )
+        over = (
+            f"Share of all spend in {spread.spend.reporting}"
+            if spread.converted
+            else "Share of each currency's spend"
         )
         self.query_one("#panel-spend .panel-summary", Static).update(
             fmt.shown(
-                f"Share of each currency's spend, by provider; by country: {countries or fmt.NONE}"
+                f"{means.capitalize()}: {spread.spend.text()}. {over}, by provider; "
+                f"by country: {countries or fmt.NONE}"
             )
         )
 

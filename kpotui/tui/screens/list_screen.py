@@ -1,4 +1,4 @@
-"""The base of the six list screens: a filter bar, a record table, and the editing keys."""
+"""The base of the list screens: a filter bar, a record table, and the editing keys."""
 
 from __future__ import annotations
 

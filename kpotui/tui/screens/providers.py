@@ -13,9 +13,10 @@ class ProvidersScreen(ListScreen):
     KIND = "provider"
     HELP = (
         "The outside firms doing the work. On time is the share of delivered deliverables "
+        "The outside firms doing the work. On time is the share of delivered deliverables "
         "first submitted by their due date (a submission sent back stays late); Quality "
-        "the average review score (1-5); Spend the value of signed contracts (+N: in N "
-        "more currencies). Red: a certification has "
+        "the average review score (1-5); Spend the value of live contracts, active or on "
+        "hold (+N: in N more currencies). Red: a certification has "
         f"expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} days. Sec. review: "
         "days since the last security review. Enter opens a provider with its contracts "
         "and notes."

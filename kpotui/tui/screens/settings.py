@@ -31,13 +31,15 @@ class SettingsScreen(KpoScreen):
         "Firm settings apply to everyone who opens this database (personal preferences such "
         "as the theme and keys are in your config file). Enter edits the highlighted "
         "setting, delete puts it back to its default; every change is in the audit trail "
-        "and u undoes your last one."
+        "and u undoes your last one. x opens the exchange rates, in units of the reporting "
+        "currency (which cannot change while any rate exists)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="settings.back"),
         Binding("e", "edit", "Edit", id="settings.edit"),
         Binding("delete", "reset", "Reset to default", id="settings.reset"),
         Binding("r", "reload", "Reload", show=False, id="settings.reload"),
+        Binding("x", "rates", "Exchange rates", id="settings.rates"),
     ]
 
     def __init__(self) -> None:
@@ -63,6 +65,11 @@ class SettingsScreen(KpoScreen):
         for label, width in COLUMNS:
             table.add_column(label, key=label, width=width or None)
         self.action_reload()
+
+    def action_rates(self) -> None:
+        """The rates are in units of the reporting currency set here."""
+        self.app.pop_screen()
+        self.app.switch_mode("rates")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def action_reload(self) -> None:

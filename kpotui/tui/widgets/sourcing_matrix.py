@@ -7,7 +7,6 @@ so the screen can list the activities behind it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -22,12 +21,34 @@ from kpotui.tui.widgets.panel_table import PanelTable
 from kpotui.tui.widgets.panel_table import cell as cell_text
 
 if TYPE_CHECKING:
-    from kpotui.services.insights import MatrixCell
+    from kpotui.services.insights import Matrix
+    from kpotui.services.money import Total
 
 ROWS = ("core", "non-core")
 COLUMNS = ("in-house", "outsourced")
 """Outsourced includes hybrid: both hand knowledge to a provider."""
-NOTHING = (0, Decimal(), Decimal())
+
+
+def per_currency(pairs: list[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Amounts added up within each currency, never across."""
+    sums: dict[str, Decimal] = {}
+    for currency, amount in pairs:
+        sums[currency] = sums.get(currency, Decimal()) + amount
+    return sums
+
+
+def _saving(paid: Total, would_be: Total) -> str:
+    """`` (saves EUR 1,200 a month)`` in the reporting currency when both totals were
+    converted, or per currency when all amounts are in one; else nothing to say."""
+    if paid.converted is not None and would_be.converted is not None:
+        saving, currency = would_be.converted - paid.converted, paid.reporting
+    elif len(set(paid.native) | set(would_be.native)) == 1:
+        (currency,) = set(paid.native) | set(would_be.native)
+        saving = would_be.native.get(currency, Decimal()) - paid.native.get(currency, Decimal())
+    else:
+        return ""
+    verb = "saves" if saving >= 0 else "costs"
+    return f" ({verb} {fmt.money(abs(saving), currency, cents=False)} a month)"
 
 
 class SourcingMatrix(Vertical):
@@ -46,39 +67,38 @@ class SourcingMatrix(Vertical):
         yield PanelTable(columns, cursor_type="cell")
         yield Static(classes="matrix-summary")
 
-    def show(self, cells: Sequence[MatrixCell]) -> None:
-        """Fill in the figures from ``insights.sourcing_matrix``."""
-        totals: dict[tuple[str, str], tuple[int, Decimal, Decimal]] = {}
-        for cell in cells:
+    def show(self, matrix: Matrix) -> None:
+        """Fill in the figures from ``insights.sourcing_matrix``: costs per currency, and
+        the outsourced totals converted where every currency has a rate."""
+        counts: dict[tuple[str, str], int] = {}
+        costs: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
+        for cell in matrix.cells:
             column = "in-house" if cell.sourcing == "in-house" else "outsourced"
-            count, inside, outside = totals.get((cell.classification, column), NOTHING)
-            totals[(cell.classification, column)] = (
-                count + cell.count,
-                inside + cell.in_house_monthly_cost,
-                outside + cell.outsourced_monthly_cost,
+            key = (cell.classification, column)
+            counts[key] = counts.get(key, 0) + cell.count
+            spent = (
+                cell.in_house_monthly_cost if column == "in-house" else cell.outsourced_monthly_cost
             )
+            costs.setdefault(key, []).extend(spent.items())
         rows = []
         for row in ROWS:
-            count_in, cost_in, _ = totals.get((row, "in-house"), NOTHING)
-            count_out, _, cost_out = totals.get((row, "outsourced"), NOTHING)
-            mark_in = " ↓" if row == "non-core" and count_in else ""
-            mark_out = " ⚠" if row == "core" and count_out else ""
-            cells_shown = [
-                cell_text(row.capitalize()),
-                cell_text(f"{count_in:,} · {fmt.short_money(cost_in)}/mo{mark_in}"),
-                cell_text(f"{count_out:,} · {fmt.short_money(cost_out)}/mo{mark_out}"),
-            ]
-            rows.append((row, cells_shown))
+            shown = [cell_text(row.capitalize())]
+            for column in COLUMNS:
+                count = counts.get((row, column), 0)
+                mark = ""
+                if count and (row, column) == ("non-core", "in-house"):
+                    mark = " ↓"
+                elif count and (row, column) == ("core", "outsourced"):
+                    mark = " ⚠"
+                amounts = fmt.amounts(per_currency(costs.get((row, column), [])))
+                shown.append(cell_text(f"{count:,} · {amounts}/mo{mark}"))
+            rows.append((row, shown))
         self.query_one(PanelTable).set_rows(rows)
-        outsourced = [totals.get((row, "outsourced"), NOTHING) for row in ROWS]
-        would_be = sum((in_house for _, in_house, _ in outsourced), Decimal())
-        paid = sum((cost for _, _, cost in outsourced), Decimal())
-        saving = would_be - paid
-        verb = "saves" if saving >= 0 else "costs"
+        paid, would_be = matrix.outsourced_cost, matrix.outsourced_in_house_cost
         self.query_one(".matrix-summary", Static).update(
-            f"Outsourced work costs {fmt.money(paid, cents=False)}/mo, in-house it would cost "
-            f"{fmt.money(would_be, cents=False)}/mo ({verb} {fmt.money(abs(saving), cents=False)}"
-            "/mo). ⚠ core outsourced: a strategic risk; ↓ non-core in-house: a possible saving."
+            f"Outsourced work costs {paid.text()} a month; in-house it would cost "
+            f"{would_be.text()}{_saving(paid, would_be)}. ⚠ core outsourced: a strategic "
+            "risk; ↓ non-core in-house: a possible saving."
         )
 
     @on(PanelTable.CellSelected)
