@@ -83,8 +83,11 @@ def _folded(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
 
 
 def folded_key(spec: KindSpec, key: Key) -> Key:
-    """A natural key in column values as it is compared: its text folded. Every kind's
-    key ends with its only text field (a name, or a title after a reference and date)."""
+    """A natural key in column values as it is compared: its text folded. A key with text
+    ends with its only text field (a name, or a title after a reference and date); one
+    without (a rate's currency code, upper-cased on input, and date) is compared as is."""
+    if spec.field(spec.key[-1]).type is not FieldType.TEXT:
+        return key
     return (*key[:-1], fold(key[-1]))
 
 

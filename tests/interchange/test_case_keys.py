@@ -209,6 +209,9 @@ def test_each_key_ends_with_its_only_text_field_and_has_its_folded_index() -> No
     by_table = {key.table: key for key in FOLDED_KEYS}
     for spec in KINDS.values():
         texts = [n for n in spec.key if spec.field(n).type is FieldType.TEXT]
+        if not texts:  # rates: a currency code (upper-cased on input) and a date
+            assert records.table_of(spec).name not in by_table, spec.name
+            continue
         assert texts == [spec.key[-1]], spec.name
         index = by_table[records.table_of(spec).name]
         assert (*index.before, index.text) == tuple(spec.field(n).column for n in spec.key)
