@@ -171,7 +171,7 @@ def risk_report(store: Store, today: date) -> Report:
         data,
         [
             Section(
-                f"Outsourced core activities at risk ({covered})",
+                f"Outsourced core activities at risk, high knowledge risk first ({covered})",
                 ["activity", "contract", "owner", "why"],
                 [
                     [a.name, _text(a.contract), _text(a.owner), "; ".join(a.reasons)]

@@ -223,6 +223,38 @@ def test_retention_lists_the_first_at_risk_by_name_and_counts_them_all(firm: Sto
     assert len(insights.retention(firm, TODAY).at_risk) == 3
 
 
+def test_retention_lists_high_knowledge_risk_first_and_follows_edits(firm: Store) -> None:
+    from kpotui.services import writes
+
+    zeta = make.task(firm, "Zeta pricing model", owner="Ana", knowledge_risk="high")
+    make.task(firm, "Yield curves", owner="Ana", knowledge_risk="medium")
+    kept = insights.retention(firm, TODAY)
+    assert [r.name for r in kept.at_risk] == [
+        "Zeta pricing model",
+        "Yield curves",
+        "Alt-data signals",
+        "ESG scoring",
+    ]
+    assert kept.at_risk[0].reasons == ["high knowledge risk", "no retention note"]
+    assert [r.name for r in insights.retention(firm, TODAY, limit=1).at_risk] == [
+        "Zeta pricing model"
+    ]
+    writes.update(firm, "task", zeta["id"], {"knowledge_risk": "low"}, version=zeta["version"])
+    kept = insights.retention(firm, TODAY, limit=2)
+    assert [r.name for r in kept.at_risk] == ["Yield curves", "Zeta pricing model"]
+    assert kept.at_risk_count == 4
+
+
+def test_retention_walks_each_knowledge_risk_level_when_plenty_are_at_risk(firm: Store) -> None:
+    """Enough at risk for the name-order walk of a level: the order still holds."""
+    for n in range(25):
+        make.task(firm, f"Low {n:02}", owner="Ana", knowledge_risk="low")
+    make.task(firm, "Zz high", owner="Ana", knowledge_risk="high")
+    kept = insights.retention(firm, TODAY, limit=2)
+    assert [r.name for r in kept.at_risk] == ["Zz high", "Low 00"]
+    assert kept.at_risk_count == 28
+
+
 def test_cost_per_provider_against_in_house(firm: Store) -> None:
     by_contract, by_activity = insights.provider_costs(firm)
     assert [(c.provider, c.currency, c.contract_value, c.saving) for c in by_contract] == [

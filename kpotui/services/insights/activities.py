@@ -87,10 +87,11 @@ class AtRisk:
     owner: str | None
     fresh_notes: int
     stale_notes: int
+    knowledge_risk: str | None = None
 
     @property
     def reasons(self) -> list[str]:
-        out = []
+        out = [f"{self.knowledge_risk} knowledge risk"] if self.knowledge_risk else []
         if not self.owner:
             out.append("no internal owner")
         if not self.fresh_notes:
@@ -109,7 +110,12 @@ class Retention:
     at_risk_count: int
     """Outsourced core activities with no owner or no fresh note."""
     at_risk: list[AtRisk] = field(default_factory=list)
-    """The first of those by name (all of them unless a limit was given)."""
+    """The first of those by knowledge risk, high first, then by name (all of them unless
+    a limit was given)."""
+
+
+KNOWLEDGE_RISK_ORDER: tuple[str | None, ...] = ("high", "medium", "low", None)
+"""The order at-risk activities are listed in: what would be hardest to take back first."""
 
 
 WALK_WHEN_AT_RISK_TIMES_LIMIT = 10
@@ -119,7 +125,8 @@ least this many times the limit are at risk (so the walk stops early)."""
 
 def retention(store: Store, today: date | None = None, *, limit: int | None = None) -> Retention:
     """Knowledge retention coverage of outsourced work, and the core activities at risk
-    (``limit``: list at most that many, in name order; the counts always cover all).
+    (``limit``: list at most that many, by knowledge risk high first, then name; the
+    counts always cover all).
 
     A note is *fresh* when it has no ``review_by`` or its ``review_by`` is not past.
     """
@@ -134,17 +141,21 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
         # fresh note: the second takes the few activities named by fresh notes (one pass
         # over ix_note_task) rather than looking for a note of every activity.
         by_owner = (
-            select(T.c.classification, has_owner.label("owned"), func.count())
+            select(T.c.classification, has_owner.label("owned"), T.c.knowledge_risk, func.count())
             .where(T.c.sourcing.in_(OUTSOURCED))
-            .group_by(T.c.classification, has_owner)
+            .group_by(T.c.classification, has_owner, T.c.knowledge_risk)
         )
         with_fresh = by_owner.where(T.c.id.in_(select(N.c.task_id).where(is_fresh)))
-        count: Counter[tuple[bool, bool, bool]] = Counter()
+        count: Counter[tuple[bool, bool, bool, str | None]] = Counter()
         for fresh, query in ((False, by_owner), (True, with_fresh)):
-            for classification, owned, n in conn.execute(query):
-                count[(classification == "core", bool(owned), fresh)] += n
-        core_covered = count[(True, True, True)]
-        at_risk_count = count[(True, False, False)] + count[(True, True, False)] - core_covered
+            for classification, owned, level, n in conn.execute(query):
+                count[(classification == "core", bool(owned), fresh, level)] += n
+        at_risk_by_level = {
+            level: count[(True, False, False, level)]
+            + count[(True, True, False, level)]
+            - count[(True, True, True, level)]
+            for level in KNOWLEDGE_RISK_ORDER
+        }
         risky = (
             select(
                 T.c.id,
@@ -153,6 +164,7 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
                 T.c.owner,
                 notes_of_task.where(is_fresh).scalar_subquery().label("fresh"),
                 notes_of_task.where(N.c.review_by < t).scalar_subquery().label("stale"),
+                T.c.knowledge_risk,
             )
             .select_from(T.outerjoin(C, C.c.id == T.c.contract_id))
             .where(
@@ -161,21 +173,34 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
                 or_(~has_owner, ~has_fresh),
             )
         )
-        if limit is not None and at_risk_count >= WALK_WHEN_AT_RISK_TIMES_LIMIT * limit:
-            # Plenty at risk: walking the activities in name order finds the first
-            # ``limit`` of them after a few hundred names.
-            risky = risky.order_by(T.c.name).limit(limit)
-        else:
-            # Few at risk (or all wanted): that walk would read nearly every activity, one
-            # lookup each. ``name || ''`` sorts exactly as ``name`` but keeps SQLite from
-            # walking, so it finds the few through ix_task_matrix and sorts them.
-            risky = risky.order_by(T.c.name + "").limit(limit)
-        rows = conn.execute(risky).all() if limit != 0 else []
+        rows: list[Any] = []
+        for level in KNOWLEDGE_RISK_ORDER:  # one level at a time: each in name order
+            wanted = None if limit is None else limit - len(rows)
+            if wanted == 0:
+                break
+            if not at_risk_by_level[level]:
+                continue
+            of_level = risky.where(
+                T.c.knowledge_risk.is_(None) if level is None else T.c.knowledge_risk == level
+            )
+            if (
+                wanted is not None
+                and at_risk_by_level[level] >= WALK_WHEN_AT_RISK_TIMES_LIMIT * wanted
+            ):
+                # Plenty at risk: walking the activities in name order finds the first
+                # ``wanted`` of them after a few hundred names.
+                of_level = of_level.order_by(T.c.name).limit(wanted)
+            else:
+                # Few at risk (or all wanted): that walk would read nearly every activity,
+                # one lookup each. ``name || ''`` sorts exactly as ``name`` but keeps SQLite
+                # from walking, so it finds the few through ix_task_matrix and sorts them.
+                of_level = of_level.order_by(T.c.name + "").limit(wanted)
+            rows.extend(conn.execute(of_level).all())
 
     def total(*, owned: bool | None = None, fresh: bool = False) -> int:
         return sum(
             n
-            for (_, is_owned, is_fresh), n in count.items()
+            for (_, is_owned, is_fresh, _), n in count.items()
             if is_fresh == fresh and owned in (None, is_owned)
         )
 
@@ -184,6 +209,8 @@ def retention(store: Store, today: date | None = None, *, limit: int | None = No
         with_owner=total(owned=True),
         with_fresh_note=total(fresh=True),
         covered=total(owned=True, fresh=True),
-        at_risk_count=at_risk_count,
-        at_risk=[AtRisk(r.id, r.name, r.code, r.owner, r.fresh, r.stale) for r in rows],
+        at_risk_count=sum(at_risk_by_level.values()),
+        at_risk=[
+            AtRisk(r.id, r.name, r.code, r.owner, r.fresh, r.stale, r.knowledge_risk) for r in rows
+        ],
     )

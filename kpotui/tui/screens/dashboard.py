@@ -301,7 +301,7 @@ class DashboardScreen(KpoScreen):
         self.query_one("#panel-at-risk .panel-summary", Static).update(
             f"{kept.covered:,} of {kept.outsourced:,} outsourced activities have an internal "
             f"owner and a fresh note ({kept.with_owner:,} with an owner, "
-            f"{kept.with_fresh_note:,} with a fresh note). At risk:"
+            f"{kept.with_fresh_note:,} with a fresh note). At risk, high knowledge risk first:"
         )
         rows = [
             (
