@@ -3,39 +3,40 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
 
 from kpotui.cli.common import AppContext, UserError, opened_store, pass_app, user_errors
-from kpotui.cli.options import format_option
+from kpotui.cli.options import DATE_FORMS, DAY, format_option
 
 UNITS = {"d": 1, "w": 7}
 """Relative ``--since``: days per unit."""
 
 
 class Since(click.ParamType):
-    """``7d``, ``2w`` (days or weeks before now) or a date (its local midnight): an
-    aware datetime."""
+    """``7d``, ``2w`` (days or weeks before now) or a day in any form the other date
+    options take (``yesterday``, ``-30d``, ``2026-11-01``: its local midnight): an aware
+    datetime."""
 
     name = "since"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
-        text = str(value).strip().lower()
-        relative = re.fullmatch(r"(\d+)\s*([dw])", text)
+        relative = re.fullmatch(r"(\d+)\s*([dw])", str(value).strip().lower())
         if relative:
             days = int(relative[1]) * UNITS[relative[2]]
             return datetime.now(UTC) - timedelta(days=days)
         try:
-            day = date.fromisoformat(text)
-        except ValueError:
+            day = DAY.convert(value, param, ctx)
+        except UserError:
             raise UserError(
-                f"--since: {value!r} is neither a date (YYYY-MM-DD) nor an age like 7d or 2w"
+                f"--since: {str(value)[:40]!r} is neither an age like 7d or 2w nor a date"
+                f" ({DATE_FORMS})"
             ) from None
-        return datetime.combine(day, datetime.min.time()).astimezone()
+        return day.astimezone()
 
 
 @click.command("log")

@@ -84,6 +84,8 @@ def test_since_takes_an_age_or_a_date(firm: str) -> None:
         lines(log(firm, "--since", (datetime.now() + timedelta(days=2)).date().isoformat())) == []
     )
     assert len(lines(log(firm, "--since", "2020-01-01"))) == 6
+    assert len(lines(log(firm, "--since", "-30d"))) == 6  # the other date options' forms
+    assert len(lines(log(firm, "--since", "tomorrow"))) == 0
 
 
 @pytest.mark.parametrize(
@@ -95,9 +97,10 @@ def test_since_takes_an_age_or_a_date(firm: str) -> None:
             "deliverables, activities, notes, decisions, rates, settings)\n",
         ),
         (
-            ("--since", "yesterday"),
-            "kpotui: --since: 'yesterday' is neither a date "
-            "(YYYY-MM-DD) nor an age like 7d or 2w\n",
+            ("--since", "last week"),
+            "kpotui: --since: 'last week' is neither an age like 7d or 2w nor a date "
+            "(YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: "
+            "+14d, -30d, +2w)\n",
         ),
     ],
 )
