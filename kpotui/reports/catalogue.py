@@ -33,6 +33,10 @@ def _json_safe(value: Any) -> Any:
     return json_safe(value)
 
 
+def _number(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
@@ -237,7 +241,11 @@ def costs_report(store: Store, today: date) -> Report:
     convert = money.converter_for(store, today, {c.currency for c in by_contract})
     value = convert.total(money.per_currency((c.currency, c.contract_value) for c in by_contract))
     estimate = convert.total(
-        money.per_currency((c.currency, c.in_house_estimate) for c in by_contract)
+        money.per_currency(
+            (c.currency, c.in_house_estimate)
+            for c in by_contract
+            if c.in_house_estimate is not None
+        )
     )
     data = {
         "today": today.isoformat(),
@@ -249,8 +257,8 @@ def costs_report(store: Store, today: date) -> Report:
                 "currency": c.currency,
                 "contracts": c.contracts,
                 "value": float(c.contract_value),
-                "in_house_estimate": float(c.in_house_estimate),
-                "saving": float(c.saving),
+                "in_house_estimate": _number(c.in_house_estimate),
+                "saving": _number(c.saving),
             }
             for c in by_contract
         ],
@@ -288,7 +296,7 @@ def costs_report(store: Store, today: date) -> Report:
                 ["figure", "amounts"],
                 [
                     _total_row("contract value (live contracts)", value),
-                    _total_row("in-house estimate of the same", estimate),
+                    _total_row("in-house estimate (contracts with one)", estimate),
                     _total_row("outsourced activities / month", matrix.outsourced_cost),
                     _total_row("the same in-house / month", matrix.outsourced_in_house_cost),
                 ],
@@ -302,8 +310,8 @@ def costs_report(store: Store, today: date) -> Report:
                         c.currency,
                         str(c.contracts),
                         _money(c.contract_value),
-                        _money(c.in_house_estimate),
-                        _money(c.saving),
+                        "-" if c.in_house_estimate is None else _money(c.in_house_estimate),
+                        "-" if c.saving is None else _money(c.saving),
                     ]
                     for c in by_contract
                 ],

@@ -255,12 +255,27 @@ def test_retention_walks_each_knowledge_risk_level_when_plenty_are_at_risk(firm:
     assert kept.at_risk_count == 28
 
 
+def test_a_contract_without_an_in_house_estimate_is_left_out_of_the_saving(
+    firm: Store,
+) -> None:
+    """Its value still counts as spend; set against no estimate it would be a loss."""
+    make.contract(firm, "ENG-A9", "Anand Analytics", status="active", value="30000", currency="USD")
+    by_contract, _ = insights.provider_costs(firm)
+    anand = next(c for c in by_contract if c.provider == "Anand Analytics")
+    assert (anand.contract_value, anand.contracts) == (Decimal("130000.00"), 2)
+    assert (anand.in_house_estimate, anand.estimated_value) == (
+        Decimal("150000.00"),
+        Decimal("100000.00"),
+    )
+    assert anand.saving == Decimal("50000.00")
+
+
 def test_cost_per_provider_against_in_house(firm: Store) -> None:
     by_contract, by_activity = insights.provider_costs(firm)
     assert [(c.provider, c.currency, c.contract_value, c.saving) for c in by_contract] == [
         ("Anand Analytics", "USD", Decimal("100000.00"), Decimal("50000.00")),
         ("Baltic Research", "USD", Decimal("60000.00"), Decimal("-10000.00")),
-        ("Chennai Data", "USD", Decimal("40000.00"), Decimal("-40000.00")),
+        ("Chennai Data", "USD", Decimal("40000.00"), None),  # no estimate: no saving
     ]  # Baltic's completed EUR contract is not spent any more
     activity = {
         a.provider: (a.activities, a.outsourced_monthly_cost, a.in_house_monthly_cost)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from kpotui.services import money as money_service
 from kpotui.services.clock import today as clock_today
@@ -23,12 +23,19 @@ class ProviderCost:
     provider: str
     currency: str
     contract_value: Decimal
-    in_house_estimate: Decimal
+    in_house_estimate: Decimal | None
+    """Of the contracts that have one (None: none has)."""
     contracts: int
+    estimated_value: Decimal | None = None
+    """The value of the contracts that have an in-house estimate: what it is set against."""
 
     @property
-    def saving(self) -> Decimal:
-        return self.in_house_estimate - self.contract_value
+    def saving(self) -> Decimal | None:
+        """In-house estimate less the value of the same contracts; None without estimates
+        (a contract with no estimate saves nothing and costs nothing here)."""
+        if self.in_house_estimate is None or self.estimated_value is None:
+            return None
+        return self.in_house_estimate - self.estimated_value
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ def contract_spend(store: Store, *, provider_id: int | None = None) -> list[Prov
             func.sum(C.c.value_minor),
             func.sum(C.c.in_house_estimate_minor),
             func.count(),
+            func.sum(case((C.c.in_house_estimate_minor.is_not(None), C.c.value_minor))),
         )
         .select_from(C.join(P, P.c.id == C.c.provider_id))
         .where(C.c.status.in_(SPENDING_CONTRACT))
@@ -62,7 +70,15 @@ def contract_spend(store: Store, *, provider_id: int | None = None) -> list[Prov
         query = query.where(C.c.provider_id == provider_id)
     with store.read() as conn:
         return [
-            ProviderCost(r[0], r[1], money(r[2]), money(r[3]), r[4]) for r in conn.execute(query)
+            ProviderCost(
+                r[0],
+                r[1],
+                money(r[2]),
+                None if r[3] is None else money(r[3]),
+                r[4],
+                None if r[3] is None else money(r[5] or 0),
+            )
+            for r in conn.execute(query)
         ]
 
 
