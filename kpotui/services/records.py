@@ -37,6 +37,7 @@ from kpotui.services.fields import (
 )
 from kpotui.services.validation import clean
 from kpotui.store import Store
+from kpotui.store.keys import fold, folded_column
 
 Record = dict[str, Any]
 META = ("id", "version", "created_at", "updated_at")
@@ -137,12 +138,19 @@ def get(store: Store, kind: str, record_id: int) -> Record:
 
 
 def resolve_id(conn: Connection, kind: str, natural_key: str) -> int | None:
-    """The id of the provider / contract / task named ``natural_key``."""
+    """The id of the provider / contract / task named ``natural_key``, ignoring case as
+    names are unique (:mod:`kpotui.store.keys`): the record so spelt, else the oldest of
+    those differing only in case (a database not yet cleaned of clashes)."""
     spec = kind_spec(kind)
     table = table_of(spec)
-    return conn.execute(
-        select(table.c.id).where(table.c[spec.key[0]] == natural_key)
-    ).scalar_one_or_none()
+    column = table.c[spec.key[0]]
+    found = conn.execute(
+        select(table.c.id, column)
+        .where(folded_column(conn, column) == fold(natural_key))
+        .order_by(table.c.id)
+    ).all()
+    exact = [record_id for record_id, name in found if name == natural_key]
+    return exact[0] if exact else (found[0][0] if found else None)
 
 
 def _find_id(conn: Connection, spec: KindSpec, key: Mapping[str, Any]) -> int | None:

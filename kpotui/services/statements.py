@@ -18,7 +18,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Connection, bindparam, delete, func, select, update
+from sqlalchemy import Column, Connection, bindparam, delete, func, select, update
 
 from kpotui.models import AuditAction, utcnow
 from kpotui.services import audit
@@ -34,7 +34,7 @@ from kpotui.services.records import (
     table_of,
     to_column_value,
 )
-from kpotui.store.keys import fold
+from kpotui.store.keys import fold, folded_column
 
 IN_LIST_SIZE = 1000
 """Values per ``IN (...)`` list: far below every driver's bound-parameter limit."""
@@ -64,7 +64,7 @@ def ids_by_key(conn: Connection, spec: KindSpec, names: Iterable[str]) -> dict[s
     found: dict[str, int] = {}
     exact: set[str] = set()
     for part in _parts(sorted(given)):
-        query = select(key, table.c.id).where(_folded(conn, key).in_(part))
+        query = select(key, table.c.id).where(folded_column(conn, key).in_(part))
         for stored, record_id in conn.execute(query):
             for name in given[fold(stored)]:  # exact, else the oldest of those clashing
                 if name == stored:
@@ -73,13 +73,6 @@ def ids_by_key(conn: Connection, spec: KindSpec, names: Iterable[str]) -> dict[s
                 elif name not in exact and record_id < found.get(name, record_id + 1):
                     found[name] = record_id
     return found
-
-
-def _folded(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
-    """``column`` folded as the unique indexes hold it (:func:`kpotui.store.keys.folded_sql`)."""
-    if conn.dialect.name == "postgresql":
-        return func.lower(column.collate("C"))
-    return func.lower(column)
 
 
 def folded_key(spec: KindSpec, key: Key) -> Key:
@@ -113,7 +106,9 @@ def existing_ids(
         return {}
     table = table_of(spec)
     cols = [table.c[name] for name in key_columns(spec)]
-    lead = _folded(conn, cols[0]) if spec.field(spec.key[0]).type is FieldType.TEXT else cols[0]
+    lead = (
+        folded_column(conn, cols[0]) if spec.field(spec.key[0]).type is FieldType.TEXT else cols[0]
+    )
     wanted = set(keys)
     found: dict[Key, int] = {}
     for part in _parts(sorted({key[0] for key in wanted if key[0] is not None})):

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, ColumnElement, Connection, func
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -58,6 +59,14 @@ def plural(noun: str) -> str:
 def folded_sql(column: str, dialect: str) -> str:
     """SQL folding ``column`` as :func:`fold` does (its values are stripped already)."""
     return f'lower({column} COLLATE "C")' if dialect == "postgresql" else f"lower({column})"
+
+
+def folded_column(conn: Connection, column: Column[Any]) -> ColumnElement[str]:
+    """``column`` folded as the unique indexes hold it (:func:`folded_sql`), so a lookup
+    by it uses them."""
+    if conn.dialect.name == "postgresql":
+        return func.lower(column.collate("C"))
+    return func.lower(column)
 
 
 def create_index(conn: Connection, key: FoldedKey, *, unique: bool) -> None:

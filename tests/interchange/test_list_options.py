@@ -56,6 +56,14 @@ def test_a_known_name_without_matching_rows_is_an_empty_list(sample_db: str) -> 
     assert _rows(sample_db, "deliverables", *provider)
 
 
+def test_a_name_in_another_case_is_the_same_record(sample_db: str) -> None:
+    """Names are unique ignoring case, so a filter naming one in another case finds it."""
+    exact = _rows(sample_db, "deliverables", "--provider", "Meridian Analytics Pvt Ltd")
+    other = _rows(sample_db, "deliverables", "--provider", "  MERIDIAN analytics pvt ltd ")
+    assert exact and other == exact
+    assert _rows(sample_db, "deliverables", "--contract", "eng-2025-002")
+
+
 def test_several_statuses_match_any_of_them(sample_db: str) -> None:
     active = _rows(sample_db, "contracts", "--status", "active")
     on_hold = _rows(sample_db, "contracts", "--status", "on-hold")
