@@ -39,7 +39,8 @@ def status_dates(
 
     A date given with a status that does not keep it is refused. A date kept from before
     is cleared when the status changes to one that does not keep it; a record written
-    before this rule keeps its dates until its status changes."""
+    before this rule keeps its dates until its status changes. Work sent back to planned,
+    in progress or cancelled loses its quality score too: no submission, no review."""
     record = values if before is None else {**before, **values}
     status = record["status"]
     kept = DATES_KEPT.get(status, STATUS_DATES)
@@ -52,6 +53,9 @@ def status_dates(
             errors[name] = f"a {status} deliverable has no {name.replace('_', ' ')}"
         elif "status" in values:
             clear[name] = None
+    unsubmitted = "submitted_date" not in kept and before is not None and "status" in values
+    if unsubmitted and record.get("quality_score") is not None and "quality_score" not in values:
+        clear["quality_score"] = None
     return clear, errors
 
 

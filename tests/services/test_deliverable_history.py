@@ -74,6 +74,21 @@ def test_marked_back_to_planned_it_no_longer_counts_as_delivered(contract: Store
     assert figures(contract) == (0, 0, 0, 0, 0)
 
 
+def test_marked_back_to_planned_it_loses_its_score_and_leaves_the_quality_figure(
+    contract: Store,
+) -> None:
+    record = make.deliverable(contract, "Pack", "ENG-A", due_date="2025-06-01")
+    record = mark(contract, record, "accepted", EARLY)  # scored 3
+    (before,) = insights.reliability(contract, date(2025, 6, 30))
+    assert (record["quality_score"], before.average_quality) == (3, 3.0)
+    record = mark(contract, record, "rework", LATE)
+    assert record["quality_score"] == 3  # sent back: the review stands
+    record = mark(contract, record, "planned", LATER)
+    assert record["quality_score"] is None
+    (after,) = insights.reliability(contract, date(2025, 6, 30))
+    assert after.average_quality is None
+
+
 def test_rework_keeps_the_submission_and_loses_the_acceptance(contract: Store) -> None:
     record = make.deliverable(
         contract, "Pack", "ENG-A", submitted_date="2025-05-30", accepted_date="2025-06-02"
