@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from kpotui.text import visible, visible_lines
+from kpotui.tui import hangup
 from kpotui.tui.database import AppDatabase
 from kpotui.tui.dialogs.confirm import ConfirmDialog
 from kpotui.tui.feedback import describe, report_worker_failure
@@ -151,6 +152,15 @@ class KpoApp(App[None]):
             self.set_keymap(self._start_keymap)
         if self._check_every:  # the first check waits a whole interval: no cost to start-up
             self._check_timer = self.set_interval(self._check_every, self.check_for_changes)
+        terminal = hangup.terminal_of()
+        if terminal is not None and not self.is_headless:
+            self.set_interval(hangup.CHECK_SECONDS, partial(self._leave_if_hung_up, terminal))
+
+    def _leave_if_hung_up(self, terminal: int) -> None:
+        """Exit once the terminal has gone (see :mod:`kpotui.tui.hangup`): nobody can
+        answer a question any more, and a form's input cannot reach anyone."""
+        if hangup.hung_up(terminal):
+            self.exit(return_code=1)
 
     def check_for_changes(self) -> None:
         """Look for other sessions' changes in a worker, unless a look is under way or the
