@@ -265,6 +265,7 @@ class Task(Tracked, table=True):
             "owner",
             "in_house_monthly_cost_minor",
             "outsourced_monthly_cost_minor",
+            "knowledge_risk",
         ),
         Index(
             "ix_task_contract",

@@ -85,9 +85,26 @@ def restrict(path: Path, *, file_mode: int, directory_mode: int) -> None:
 def as_reader(args: list[str], output: Path) -> tuple[int, str]:
     """Run ``kpotui ARGS`` as the reading account: exit status, everything it printed."""
     if AS_ROOT:
+        _import_what_it_needs(args)
         return run_cli_as(NOBODY, NOBODY, args, output, groups=[GROUP])
     result = CliRunner().invoke(main, args)
     return result.exit_code, result.output
+
+
+def _import_what_it_needs(args: list[str]) -> None:
+    """Run ``args`` once as this account on a copy of the database, so that every module
+    the command imports is loaded before the reading account forks: that account may not
+    read this checkout (a clone in a private temporary directory, as CI makes)."""
+    at = args.index("--db") + 1
+    with tempfile.TemporaryDirectory() as copies:
+        copy = Path(copies) / "firm.db"
+        shutil.copyfile(args[at], copy)
+        elsewhere = [  # what it writes (a backup) goes to the copies too
+            str(Path(copies) / Path(arg).name) if arg.startswith(tempfile.gettempdir()) else arg
+            for arg in args
+        ]
+        elsewhere[at] = str(copy)
+        CliRunner().invoke(main, elsewhere)
 
 
 def files(directory: Path) -> list[str]:

@@ -39,7 +39,8 @@ BEFORE = {
 }
 """The activity indexes before this revision."""
 AFTER = {
-    # Currency right after the matrix's grouping columns, so grouping by it needs no sort.
+    # Currency right after the matrix's grouping columns, so grouping by it needs no sort;
+    # knowledge risk last, so retention's counts by it are read from the index alone.
     "ix_task_matrix": [
         "sourcing",
         "classification",
@@ -47,6 +48,7 @@ AFTER = {
         "owner",
         "in_house_monthly_cost_minor",
         "outsourced_monthly_cost_minor",
+        "knowledge_risk",
     ],
     "ix_task_contract": [*BEFORE["ix_task_contract"], "currency"],
 }
