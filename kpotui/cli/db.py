@@ -47,10 +47,9 @@ def db_upgrade(app: AppContext) -> None:
             click.echo(f"upgraded {store.upgraded_from} -> {HEAD_REVISION}: {store.display_name}")
             if store.upgrade_backup:
                 click.echo(f"backup of the old database: {store.upgrade_backup}")
-        with store.write() as conn:
-            for key in keys.make_unique(conn):
-                click.echo(f"{key.table} {keys.plural(key.text)} now unique ignoring case")
-            waiting = len(keys.not_unique(conn))
+        made, waiting = keys.make_unique(store)
+        for key in made:
+            click.echo(f"{key.table} {keys.plural(key.text)} now unique ignoring case")
         if waiting:
             raise UserError(
                 f"{store.display_name}: {waiting} kind(s) hold keys differing only in case;"

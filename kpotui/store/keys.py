@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ColumnElement, Connection, func
+
+if TYPE_CHECKING:
+    from kpotui.store.engine import Store
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -147,12 +150,14 @@ def not_unique(conn: Connection) -> list[FoldedKey]:
     return [key for key in FOLDED_KEYS if key.index not in unique]
 
 
-def make_unique(conn: Connection) -> list[FoldedKey]:
-    """Make unique each index left non-unique whose clashes are fixed; returns those."""
+def make_unique(store: Store) -> tuple[list[FoldedKey], int]:
+    """Make unique each index left non-unique whose clashes are fixed, in one write:
+    (those made unique, how many kinds still hold clashes)."""
     done = []
-    for key in not_unique(conn):
-        if not has_clashes(conn, key):
-            conn.exec_driver_sql(f"DROP INDEX {key.index}")
-            create_index(conn, key, unique=True)
-            done.append(key)
-    return done
+    with store.write() as conn:
+        for key in not_unique(conn):
+            if not has_clashes(conn, key):
+                conn.exec_driver_sql(f"DROP INDEX {key.index}")
+                create_index(conn, key, unique=True)
+                done.append(key)
+        return done, len(not_unique(conn))
