@@ -116,9 +116,11 @@ class _KindState:
 
     watermark: int
     """The highest id before the batch: records above it were added by the batch."""
-    seen: set[tuple[Any, ...]] = field(default_factory=set)
-    """Folded natural keys created or upserted so far: one given twice, in any case, is
-    an error."""
+    seen: set[int] = field(default_factory=set)
+    """Hashes of the folded natural keys created or upserted so far: one given twice, in
+    any case, is an error. Hashes, not keys, so a 200,000-row import does not hold a copy
+    of every title; a hash seen before is confirmed against the key itself
+    (:meth:`Batch._given_before`) before it is called a duplicate."""
     cache: ValueCache = field(default_factory=ValueCache)
     defaults: dict[str, Any] = field(default_factory=dict)
 
@@ -328,9 +330,13 @@ class Batch:
                 row_errors = (
                     record_errors(spec, record) | self._firm_errors(spec, record) | row_errors
                 )
-            if not row_errors and row.key in state.seen:
+            first = (
+                self._given_before(spec, row.key, rows[:index])
+                if not row_errors and hash(row.key) in state.seen
+                else None
+            )
+            if first is not None:
                 name = key_text(spec, row.values)
-                first = self._given_before(spec, row.key, rows[:index])
                 row_errors[last] = (
                     f"{name!r} is given more than once in this import"
                     if name == first
@@ -340,7 +346,7 @@ class Batch:
             if row_errors:
                 self._fail(spec, row.item, row_errors)
                 continue
-            state.seen.add(row.key)
+            state.seen.add(hash(row.key))
             if record_id is None:
                 new.append((index, record))
             elif self.on_existing == "error":
@@ -484,13 +490,17 @@ class Batch:
             return {}
         return {spec.key[-1]: _exists(spec, record, self._stored(spec, [other])[other])}
 
-    def _given_before(self, spec: KindSpec, key: tuple[Any, ...], earlier: list[_Valid]) -> str:
+    def _given_before(
+        self, spec: KindSpec, key: tuple[Any, ...], earlier: list[_Valid]
+    ) -> str | None:
         """How the item that first gave ``key`` in this batch spelt it: in this chunk, or
-        written already."""
+        written already; None when no record has it (another key with the same hash)."""
         for row in earlier:
             if row.key == key:
                 return key_text(spec, row.values)
-        written = statements.existing_ids(self.conn, spec, [key], up_to=None)[key]
+        written = statements.existing_ids(self.conn, spec, [key], up_to=None).get(key)
+        if written is None:
+            return None
         return key_text(spec, self._stored(spec, [written])[written])
 
     def _stored(self, spec: KindSpec, ids: Iterable[int]) -> dict[int, Record]:

@@ -4,6 +4,7 @@ references a file names."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,23 @@ def test_each_key_ends_with_its_only_text_field_and_has_its_folded_index() -> No
         assert texts == [spec.key[-1]], spec.name
         index = by_table[records.table_of(spec).name]
         assert (*index.before, index.text) == tuple(spec.field(n).column for n in spec.key)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 1000])
+def test_keys_that_share_a_hash_are_not_taken_for_one_given_twice(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
+) -> None:
+    """A batch remembers the hashes of the keys it wrote, not the keys: a hash seen before
+    is checked against the key itself, in this chunk and in those written already."""
+    from kpotui.interchange import importer
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(writes, "hash", lambda key: 0, raising=False)  # every key collides
+    path = _csv(tmp_path, "p.csv", "name\nAlpha\nBeta\nalpha\n")
+    result = kpotui(db_url, "import", "--kind", "providers", path)
+    assert result.exit_code == 1
+    assert "p.csv:4: name: 'alpha' clashes with 'Alpha' given earlier" in result.stderr
+    fixed = _csv(tmp_path, "q.csv", "name\nAlpha\nBeta\nGamma\n")
+    assert kpotui(db_url, "import", "--kind", "providers", fixed).exit_code == 0
+    listed = kpotui(db_url, "list", "providers", "--format", "json")
+    assert {r["name"] for r in json.loads(listed.stdout)["providers"]} == {"Alpha", "Beta", "Gamma"}
