@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from kpotui.services.edits import RecordView
 
 
+EPILOG = (
+    "KIND: providers, contracts, deliverables, tasks (or activities), notes, decisions, "
+    "rates; singular or plural. KEY: the record's key as the app shows it, any case: a "
+    "name, code or title; CONTRACT / TITLE for a deliverable, CONTRACT / DATE / SUMMARY "
+    "for a decision, CURRENCY / DATE for a rate."
+)
+"""What every command here says of KIND and KEY (in ``--help``)."""
+
+
 def _kind_and_key(func: Any) -> Any:
     func = click.argument("key", metavar="KEY")(func)
     return click.argument("kind", type=KindChoice(), metavar="KIND")(func)
@@ -33,13 +42,14 @@ def _if_version(func: Any) -> Any:
     )(func)
 
 
-@click.command("show")
+@click.command("show", epilog=EPILOG)
 @_kind_and_key
 @format_option("text", "json", default="text", help="json: every value whole, times in UTC.")
 @click.option(
     "--history",
     "limit",
     type=click.IntRange(min=0),
+    metavar="N",
     default=10,
     show_default=True,
     help="Audit events shown at most, newest first.",
@@ -47,11 +57,7 @@ def _if_version(func: Any) -> Any:
 @pass_app
 @user_errors
 def show_command(app: AppContext, kind: str, key: str, fmt: str, limit: int) -> None:
-    """Show one record: its fields, version, what refers to it and its history.
-
-    KEY is the record's key as the app shows it, any case: a contract's code, a
-    deliverable's CONTRACT / TITLE (HX-001 / Q-report), a rate's CURRENCY / DATE.
-    """
+    """Show one record: its fields, version, what refers to it and its history."""
     from kpotui.services import edits
 
     with opened_store(app, create=False) as store:
@@ -59,7 +65,7 @@ def show_command(app: AppContext, kind: str, key: str, fmt: str, limit: int) -> 
     click.echo(_json(shown) if fmt == "json" else _text(shown))
 
 
-@click.command("add")
+@click.command("add", epilog=EPILOG)
 @click.argument("kind", type=KindChoice(), metavar="KIND")
 @click.argument("values", nargs=-1, metavar="FIELD=VALUE...")
 @pass_app
@@ -81,7 +87,7 @@ def add_command(app: AppContext, kind: str, values: tuple[str, ...]) -> None:
     click.echo(visible(key_text(spec, record)))
 
 
-@click.command("set")
+@click.command("set", epilog=EPILOG)
 @_kind_and_key
 @click.argument("values", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @_if_version
@@ -105,7 +111,7 @@ def set_command(
     click.echo(visible(key_text(spec, record)))
 
 
-@click.command("delete")
+@click.command("delete", epilog=EPILOG)
 @_kind_and_key
 @_if_version
 @pass_app

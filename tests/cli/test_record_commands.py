@@ -307,3 +307,26 @@ def test_global_options_after_the_subcommand(firm: str) -> None:
     assert result.stdout.startswith("contract ENG-1")
     shown = CliRunner().invoke(main, ["db", "path", "--db", "/srv/elsewhere.db"])
     assert shown.stdout == "/srv/elsewhere.db\n"
+
+
+def test_keys_of_several_fields_hold_dates_and_slashes(firm: str) -> None:
+    """A decision is CONTRACT / DATE / SUMMARY: the summary keeps every ' / ' after the
+    date; a rate is CURRENCY / DATE, the spaces around '/' optional."""
+    added = kpotui(
+        firm,
+        "add",
+        "decision",
+        "contract=ENG-1",
+        "date=2026-03-01",
+        "summary=Source A / B",
+        "made_by=provider",
+    )
+    assert added.stdout == "ENG-1 / 2026-03-01 / Source A / B\n", added.output
+    changed = kpotui(firm, "set", "decision", "eng-1 / 2026-03-01 / source a / b", "impact=high")
+    assert changed.exit_code == 0, changed.output
+    assert refused(kpotui(firm, "show", "decision", "ENG-1 / 2026-3-1 / Source A")) == (
+        "decision 'ENG-1 / 2026-3-1 / Source A': date: not a date in YYYY-MM-DD form: '2026-3-1'"
+    )
+    assert kpotui(firm, "add", "rate", "currency=usd", "date=2026-01-01", "rate=0.9").exit_code == 0
+    shown = kpotui(firm, "show", "rates", "USD/2026-01-01")
+    assert shown.stdout.startswith("rate USD / 2026-01-01  (version 1)\n"), shown.output
