@@ -88,10 +88,12 @@ def _missing_ref(conn: Connection, spec: KindSpec, name: str) -> str:
 def _neighbours(conn: Connection, spec: KindSpec, lead: Any) -> list[str]:
     """Key texts to suggest from: the records sharing the key's first part when it is a
     reference (a contract's deliverables), else every record of the kind."""
+    table, first = table_of(spec), spec.field(spec.key[0])
+    if len(spec.key) == 1:
+        return list(conn.execute(select(table.c[first.column])).scalars())
     query = record_select(spec)
-    first = spec.field(spec.key[0])
     if first.type is FieldType.REF:
-        query = query.where(table_of(spec).c[first.column] == lead)
+        query = query.where(table.c[first.column] == lead)
     return [key_text(spec, row_to_record(spec, row)) for row in conn.execute(query)]
 
 
