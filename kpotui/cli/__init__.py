@@ -13,6 +13,7 @@ from kpotui.cli.data import export_command, import_command, list_command, report
 from kpotui.cli.db import backup_command, config_group, db_group, init_command
 from kpotui.cli.demo import demo_command
 from kpotui.cli.log import log_command
+from kpotui.cli.records import add_command, delete_command, set_command, show_command
 from kpotui.cli.settings import setting_group
 from kpotui.cli.undo import undo_command
 
@@ -56,3 +57,7 @@ main.add_command(export_command)
 main.add_command(list_command)
 main.add_command(report_command)
 main.add_command(demo_command)
+main.add_command(show_command)
+main.add_command(add_command)
+main.add_command(set_command)
+main.add_command(delete_command)

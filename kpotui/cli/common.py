@@ -37,7 +37,14 @@ class UserError(click.ClickException):
 class KpotuiGroup(click.Group):
     """The top command. When the reader of standard output stops early (``| head -1``),
     the command ends quietly with status 0, as a Unix filter does: no message, and
-    nothing more is written (what is still buffered goes to the null device)."""
+    nothing more is written (what is still buffered goes to the null device).
+
+    Its options that fill :class:`AppContext` (``--db``, ``--read-only``) are accepted
+    after a subcommand too (``kpotui list contracts --db x.db``), given there later."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        global_options(cmd, [p for p in self.params if p.name in AppContext._fields])
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,6 +52,33 @@ class KpotuiGroup(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(0)
+
+
+def global_options(cmd: click.Command, params: list[click.Parameter]) -> None:
+    """Give ``cmd`` (each command of a group) a copy of each of the top command's
+    ``params``, which replaces that field of the :class:`AppContext` it sees."""
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            global_options(sub, params)
+        return
+    for param in params:
+        assert isinstance(param, click.Option)
+        cmd.params.append(
+            click.Option(
+                param.opts,
+                is_flag=param.is_flag,
+                metavar=param.metavar,
+                help=param.help,
+                expose_value=False,
+                callback=_replace_global,
+            )
+        )
+
+
+def _replace_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False or ctx.obj is None:  # not given after the command
+        return
+    ctx.obj = ctx.obj._replace(**{param.name or "": value})
 
 
 def _silence_stdout() -> None:

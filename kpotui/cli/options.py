@@ -28,6 +28,8 @@ KINDS: dict[str, str] = {
     "rate": "rates",
 }
 """Every kind, singular -> plural, in dependency order."""
+KIND_ALIASES: dict[str, str] = {"activity": "tasks", "activities": "tasks"}
+"""The names the app shows where they differ from the kind's (a task is an activity)."""
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -89,8 +91,9 @@ DAY = DayType()
 
 
 class KindChoice(click.Choice[str]):
-    """A kind, singular or plural, any case (``contract``, ``Contracts``); the value is
-    the plural. Shown and completed as the plurals."""
+    """A kind, singular or plural, any case (``contract``, ``Contracts``), or as the app
+    names it (``activities`` are tasks); the value is the plural. Shown and completed as
+    the plurals. Every command taking a kind uses it."""
 
     name = "kind"
 
@@ -99,9 +102,10 @@ class KindChoice(click.Choice[str]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = str(value).strip().lower()
-        plural = KINDS.get(text, text)
+        plural = KIND_ALIASES.get(text) or KINDS.get(text, text)
         if plural not in self.choices:
-            raise UserError(f"unknown kind {value!r} (known: {', '.join(self.choices)})")
+            known = ", ".join(self.choices)
+            raise UserError(f"unknown kind {value!r} (known: {known}; activities are tasks)")
         return plural
 
 

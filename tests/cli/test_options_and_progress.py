@@ -49,7 +49,10 @@ def test_an_unknown_kind_is_refused_with_the_kinds() -> None:
     known = "providers, contracts, deliverables, tasks, notes, decisions, rates"
     for args, kind in ((["list", "widgets"], "widgets"), (["import", "--kind", "x", "-"], "x")):
         code, out = run(*args)
-        assert (code, out) == (1, f"kpotui: unknown kind {kind!r} (known: {known})\n")
+        assert (code, out) == (
+            1,
+            f"kpotui: unknown kind {kind!r} (known: {known}; activities are tasks)\n",
+        )
 
 
 def test_import_progress_shows_rows_and_the_bytes_read(
