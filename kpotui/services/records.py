@@ -177,14 +177,15 @@ def _find_id(conn: Connection, spec: KindSpec, key: Mapping[str, Any]) -> int | 
     found = conn.execute(
         select(table.c.id, *(column for column, _ in names)).where(*conditions).order_by(table.c.id)
     ).all()
-    exact = [row[0] for row in found if all(a == b for a, (_, b) in zip(row[1:], names))]
+    spelt = [value for _, value in names]
+    exact = [row[0] for row in found if list(row[1:]) == spelt]
     return exact[0] if exact else (found[0][0] if found else None)
 
 
 def find(store: Store, kind: str, key: Mapping[str, Any]) -> Record | None:
     """The record with natural key ``key``, or None. Names (text and references) are
-    looked up ignoring case, as given otherwise, so a record stored before the character rules (a name holding a
-    control character) is still found; other values are cleaned first."""
+    looked up ignoring case but not cleaned, so a record stored before the character rules
+    (a name holding a control character) is still found; other values are cleaned first."""
     spec = kind_spec(kind)
     names = {
         name
