@@ -80,7 +80,10 @@ class RecordDetailScreen(EditingScreen):
     HELP = (
         "One record: its fields on the overview, the records that belong to it in the next "
         "tabs, and its audit trail (who changed what, when) under History. [ and ] switch "
-        "tabs. e, delete and m act on the record, or on the highlighted row of a list tab."
+        "tabs. e, delete and m act on the record, or on the highlighted row of a list tab. "
+        "Each reference (its contract, activity, provider) is a link: enter on it in the "
+        "overview (up and down pick one), or the capital letter shown after it (C, A, P), "
+        "opens that record; backspace or escape comes back, one screen at a time."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="detail.back", show=False),

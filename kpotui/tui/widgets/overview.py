@@ -1,7 +1,7 @@
 """A record's overview: label and value a line each, its references links to follow.
 
-Up and down move between the links, ``enter`` follows the highlighted one; the screen
-turns :class:`Overview.Followed` into opening the record it names.
+Up and down move between the links (when there are several), ``enter`` follows the
+highlighted one; the screen turns :class:`Overview.Followed` into opening the record.
 """
 
 from __future__ import annotations
@@ -112,5 +112,10 @@ class Overview(Widget, can_focus=True):
             self.post_message(self.Followed(link))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Its keys only while it holds links (up and down scroll the overview otherwise)."""
-        return bool(self.links) if action in ("follow", "move") else True
+        """``enter`` while it holds a link; up and down while there are links to choose
+        from (with one or none they scroll the overview)."""
+        if action == "follow":
+            return bool(self.links)
+        if action == "move":
+            return len(self.links) > 1
+        return True
