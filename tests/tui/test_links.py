@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import TabPane
 
@@ -13,7 +14,7 @@ from kpotui.tui.app import KpoApp
 from kpotui.tui.messages import OpenRecord
 from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.screens.list_screen import ListScreen
-from kpotui.tui.screens.record_detail import RecordDetailScreen
+from kpotui.tui.screens.record_detail import RecordDetailScreen, link_bindings
 from kpotui.tui.widgets.overview import Overview
 from tests.tui.conftest import settle
 from tests.tui.helpers import move_to
@@ -172,3 +173,19 @@ async def test_every_reference_has_a_key_and_every_referring_kind_a_tab(
         }
         tabs = {pane.id for pane in screen.query(TabPane)}
         assert tabs == {"tab-overview", "tab-history"} | {f"tab-{name}" for name in referring}
+
+
+def test_each_kind_of_reference_has_a_key_no_other_binding_takes() -> None:
+    links = link_bindings()
+    others = [
+        key
+        for binding in [*RecordDetailScreen.BINDINGS, *KpoApp.BINDINGS]
+        if isinstance(binding, Binding) and binding not in links
+        for key in binding.key.split(",")
+    ]
+    keys = [binding.key for binding in links]
+    assert {f.name for spec in KINDS.values() for f in spec.refs} == {
+        binding.action.removeprefix("follow('").removesuffix("')") for binding in links
+    }
+    assert len(set(keys)) == len(keys)
+    assert not set(keys) & set(others)
