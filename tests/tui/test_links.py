@@ -13,6 +13,7 @@ from kpotui.services.fields import KINDS, FieldType
 from kpotui.tui.app import KpoApp
 from kpotui.tui.messages import OpenRecord
 from kpotui.tui.screens import MAIN_SCREENS
+from kpotui.tui.screens.help import HelpScreen
 from kpotui.tui.screens.list_screen import ListScreen
 from kpotui.tui.screens.record_detail import RecordDetailScreen, link_bindings
 from kpotui.tui.widgets.overview import Overview
@@ -189,3 +190,21 @@ def test_each_kind_of_reference_has_a_key_no_other_binding_takes() -> None:
     }
     assert len(set(keys)) == len(keys)
     assert not set(keys) & set(others)
+
+
+async def test_help_lists_the_link_keys_and_the_way_back(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_from_list(pilot, "note", ("title", NOTE))
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        listed = {(key, does) for key, does, _ in app.screen.keys}
+        assert {
+            ("C", "Open its contract"),
+            ("A", "Open its activity"),
+            ("P", "Open its provider"),
+            ("⏎", "Open link"),
+            ("esc", "Back"),
+            ("⌫", "Back"),
+        } <= listed
