@@ -154,24 +154,38 @@ def resolve_id(conn: Connection, kind: str, natural_key: str) -> int | None:
 
 
 def _find_id(conn: Connection, spec: KindSpec, key: Mapping[str, Any]) -> int | None:
+    """The id of the record with natural key ``key``, its names compared ignoring case as
+    :func:`resolve_id` compares them: the record so spelt, else the oldest of those
+    differing only in case."""
     table = table_of(spec)
     conditions = []
+    names: list[tuple[Any, str]] = []
+    """(column, value) of each text part of the key, for the exact spelling."""
     for name in spec.key:
         f = spec.field(name)
+        column = table.c[f.column]
         if f.type is FieldType.REF:
             ref_id = resolve_id(conn, f.ref or "", key[name])
             if ref_id is None:
                 return None
-            conditions.append(table.c[f.column] == ref_id)
+            conditions.append(column == ref_id)
+        elif f.type is FieldType.TEXT and isinstance(key[name], str):
+            conditions.append(folded_column(conn, column) == fold(key[name]))
+            names.append((column, key[name]))
         else:
-            conditions.append(table.c[f.column] == key[name])
-    return conn.execute(select(table.c.id).where(*conditions)).scalar_one_or_none()
+            conditions.append(column == key[name])
+    found = conn.execute(
+        select(table.c.id, *(column for column, _ in names)).where(*conditions).order_by(table.c.id)
+    ).all()
+    spelt = [value for _, value in names]
+    exact = [row[0] for row in found if list(row[1:]) == spelt]
+    return exact[0] if exact else (found[0][0] if found else None)
 
 
 def find(store: Store, kind: str, key: Mapping[str, Any]) -> Record | None:
     """The record with natural key ``key``, or None. Names (text and references) are
-    looked up as given, so a record stored before the character rules (a name holding a
-    control character) is still found; other values are cleaned first."""
+    looked up ignoring case but not cleaned, so a record stored before the character rules
+    (a name holding a control character) is still found; other values are cleaned first."""
     spec = kind_spec(kind)
     names = {
         name

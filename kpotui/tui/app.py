@@ -55,6 +55,13 @@ class HoldsChanges(Protocol):
     def has_unsaved_changes(self) -> bool: ...
 
 
+@runtime_checkable
+class OffersLinks(Protocol):
+    """A record's screen: its links, each a palette command naming the record it opens."""
+
+    def link_commands(self) -> Iterable[SystemCommand]: ...
+
+
 def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
     """A factory that imports the screen's module only when the screen is first shown."""
 
@@ -341,11 +348,13 @@ class KpoApp(App[None]):
             "the dated rates that convert totals to the reporting currency",
             partial(self.switch_mode, RATES_SCREEN.mode),
         )
+        if isinstance(screen, OffersLinks):
+            yield from screen.link_commands()
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.id or binding.action.startswith("switch_mode"):
-                continue  # Textual's own keys; the screens are offered above
+            if not binding.id or binding.action.startswith(("switch_mode", "follow(")):
+                continue  # Textual's own keys; the screens and links are offered above
             if binding.description and binding.description not in seen:
                 seen.add(binding.description)
                 yield SystemCommand(

@@ -102,6 +102,17 @@ def test_find_by_natural_key(store: Store) -> None:
     assert records.find(store, "deliverable", {"contract": "ENG-9", "title": "Pack"}) is None
 
 
+def test_find_ignores_case_in_names_and_references(store: Store) -> None:
+    make.provider(store)
+    make.contract(store)
+    made = make.deliverable(store, "Monthly Pack")
+    found = records.find(store, "deliverable", {"contract": "eng-1", "title": "MONTHLY pack"})
+    assert found is not None and found["id"] == made["id"]
+    contract = records.find(store, "contract", {"code": " Eng-1 "})
+    assert contract is not None and contract["code"] == "ENG-1"
+    assert records.find(store, "deliverable", {"contract": "ENG-1", "title": "Monthly"}) is None
+
+
 def test_keyset_pages_walk_forwards_and_backwards_over_every_row(store: Store) -> None:
     make.provider(store)
     make.contract(store)

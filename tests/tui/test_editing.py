@@ -220,4 +220,6 @@ async def test_saving_a_case_variant_of_a_name_names_the_existing_record(
             "provider 'wisła research partners SP. Z O.O.' clashes with existing "
             "'Wisła Research Partners sp. z o.o.' (names are unique ignoring case)"
         )
-        assert stored(firm_db, "provider", {"name": "wisła research partners SP. Z O.O."}) is None
+        found = stored(firm_db, "provider", {"name": "wisła research partners SP. Z O.O."})
+        assert found is not None  # a lookup ignores case: it is the existing one, unchanged
+        assert (found["name"], found["version"]) == ("Wisła Research Partners sp. z o.o.", 1)

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from kpotui.tui.app import KpoApp
 from tests.tui.conftest import settle
+from tests.tui.helpers import move_to
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -56,3 +57,33 @@ def test_contract_form(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("2", "e"))
+
+
+# -- each kind's detail screen, its references drawn as links (the contract's is above) --
+
+NOTE_WITH_LINKS = ("title", "Runbook: monthly model refresh pack intake")
+DETAILS = [
+    pytest.param("6", None, id="provider"),
+    pytest.param("3", None, id="deliverable"),
+    pytest.param("4", ("name", "Coverage financial model maintenance"), id="activity"),
+    pytest.param("5", NOTE_WITH_LINKS, id="note"),
+    pytest.param("7", None, id="decision"),
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("screen", "row"), DETAILS)
+def test_record_detail(
+    snap_compare: Any,
+    make_app: Callable[..., KpoApp],
+    size: tuple[int, int],
+    screen: str,
+    row: tuple[str, str] | None,
+) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        await after(screen)(pilot)
+        if row is not None:
+            await move_to(pilot, *row)
+        await after("enter")(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)

@@ -17,7 +17,8 @@ class ContractDetailScreen(RecordDetailScreen):
         "One contract. The overview adds what the fields imply: the last day to give notice "
         "(or decide on renewal) and what the work would cost in-house. The tabs list its "
         "deliverables, the activities it covers, its notes and decisions (n adds one there, "
-        "already linked to this contract), and its audit trail. [ and ] switch tabs."
+        "already linked to this contract), and its audit trail. [ and ] switch tabs. "
+        "Its provider is a link: P (or enter on it) opens it; backspace or escape comes back."
     )
 
     def __init__(self, record_id: int | None = None, key: dict[str, Any] | None = None) -> None:

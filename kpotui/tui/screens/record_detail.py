@@ -3,19 +3,24 @@
 Deliverables, activities, notes, providers and decisions open here; contracts open in
 :mod:`kpotui.tui.screens.contract_detail`, which adds to it. ``e``, ``delete`` and ``m``
 act on the record itself on the overview, and on the highlighted row in a list tab.
+
+Every reference of the record is a link (:func:`link_bindings`): ``enter`` on it in the
+overview, its capital letter anywhere on the screen, or the command palette opens the record
+it names on a screen pushed over this one; ``escape`` or ``backspace`` comes back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
@@ -23,7 +28,7 @@ from textual.widgets import Markdown, Static, TabbedContent, TabPane
 from kpotui.services import history, listing, record_facts, records
 from kpotui.services.clock import today
 from kpotui.services.errors import NotFoundError
-from kpotui.services.fields import FieldType, KindSpec, kind_spec, referencing
+from kpotui.services.fields import KINDS, FieldType, KindSpec, kind_spec, referencing
 from kpotui.services.records import Record
 from kpotui.text import visible
 from kpotui.tui import formatting as fmt
@@ -32,6 +37,8 @@ from kpotui.tui.fact_lines import Lines, fact_lines
 from kpotui.tui.messages import OpenRecord, RecordsChanged
 from kpotui.tui.record_sources import RecordSource
 from kpotui.tui.screens.editing import EditingScreen
+from kpotui.tui.widgets.overview import Link, Overview
+from kpotui.tui.widgets.overview import Row as OverviewRow
 from kpotui.tui.widgets.record_list import RecordList, nouns
 from kpotui.tui.widgets.virtual_table import VirtualTable
 
@@ -50,16 +57,36 @@ def related_tabs(kind: str) -> list[Related]:
     return [Related(other.nouns.capitalize(), other.name, f.name) for other, f in referencing(kind)]
 
 
+def link_bindings() -> list[Binding]:
+    """One key per reference field of any kind (``contract``, ``task``, ``provider``): the
+    capital initial of what it names, ``C`` for its contract. A screen offers those of its
+    own kind (:meth:`RecordDetailScreen.check_action`)."""
+    targets = {f.name: kind_spec(f.ref or "").noun for spec in KINDS.values() for f in spec.refs}
+    return [
+        Binding(
+            noun[0].upper(),
+            f"follow('{name}')",
+            f"Open its {noun}",
+            id=f"detail.link_{name}",
+            show=False,
+        )
+        for name, noun in targets.items()
+    ]
+
+
 class RecordDetailScreen(EditingScreen):
     """Tabs: overview, one per kind of related record, history."""
 
     HELP = (
         "One record: its fields on the overview, the records that belong to it in the next "
         "tabs, and its audit trail (who changed what, when) under History. [ and ] switch "
-        "tabs. e, delete and m act on the record, or on the highlighted row of a list tab."
+        "tabs. e, delete and m act on the record, or on the highlighted row of a list tab. "
+        "Each reference (its contract, activity, provider) is a link: enter on it in the "
+        "overview (up and down pick one), or the capital letter shown after it (C, A, P), "
+        "opens that record; backspace or escape comes back, one screen at a time."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="detail.back", show=False),
+        Binding("escape,backspace", "back", "Back", id="detail.back", show=False),
         Binding("e", "edit", "Edit", id="detail.edit"),
         Binding("delete", "delete", "Delete", id="detail.delete"),
         Binding("n", "new", "New", id="detail.new"),
@@ -68,7 +95,9 @@ class RecordDetailScreen(EditingScreen):
         Binding("right_square_bracket", "tab(1)", "Next tab", id="detail.next_tab"),
         Binding("slash", "filter", "Filter", show=False, id="detail.filter"),
         Binding("r", "reload", "Reload", show=False, id="detail.reload"),
+        *link_bindings(),
     ]
+    AUTO_FOCUS = "#overview"
 
     def __init__(
         self, kind: str, record_id: int | None = None, key: Mapping[str, Any] | None = None
@@ -83,7 +112,7 @@ class RecordDetailScreen(EditingScreen):
         yield Static(f"{nouns(self.spec.name)[0].capitalize()} …", classes="detail-title")
         with TabbedContent(id="tabs"):
             with TabPane("Overview", id="tab-overview"), VerticalScroll():
-                yield Static(id="overview")
+                yield Overview(id="overview")
                 if self.spec.name == "note":
                     yield Markdown(id="note-body")
             for related in related_tabs(self.spec.name):
@@ -128,10 +157,8 @@ class RecordDetailScreen(EditingScreen):
         self.query_one(".detail-title", Static).update(
             fmt.shown(f"{nouns(self.spec.name)[0].capitalize()} {key}{self.subtitle(record)}")
         )
-        gap = [("", Text())] if facts else []
-        self.query_one("#overview", Static).update(
-            self.overview(self.fact_rows(facts) + gap + self.field_rows(record))
-        )
+        gap = [("", Text(), None)] if facts else []
+        self.query_one(Overview).show(self.fact_rows(facts) + gap + self.field_rows(record))
         if self.spec.name == "note":
             self.query_one("#note-body", Markdown).update(visible(record["body"], multiline=True))
         self.query_one("#history", Static).update(history_table(history))
@@ -144,23 +171,14 @@ class RecordDetailScreen(EditingScreen):
         return f" · {title}" if title else ""
 
     @staticmethod
-    def overview(rows: list[tuple[str, Text]]) -> Table:
-        """Label and value, one line each (long values wrap)."""
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="dim", no_wrap=True)
-        table.add_column()
-        for name, text in rows:
-            table.add_row(name, text)
-        return table
-
-    @staticmethod
-    def fact_rows(facts: Lines) -> list[tuple[str, Text]]:
+    def fact_rows(facts: Lines) -> list[OverviewRow]:
         """What the fields imply, as overview rows (a fact may name a provider)."""
-        return [(label, fmt.rich_text(text)) for label, text in facts]
+        return [(label, fmt.rich_text(text), None) for label, text in facts]
 
-    def field_rows(self, record: Record) -> list[tuple[str, Text]]:
-        """Every field but a note's body (rendered below), money with its currency."""
-        rows = []
+    def field_rows(self, record: Record) -> list[OverviewRow]:
+        """Every field but a note's body (rendered below), money with its currency, each
+        reference a link."""
+        rows: list[OverviewRow] = []
         for field in self.spec.fields:
             if field.name == "body" and self.spec.name == "note":
                 continue
@@ -168,11 +186,48 @@ class RecordDetailScreen(EditingScreen):
             text = fmt.value_text(value)
             if field.type is FieldType.MONEY and value is not None and "currency" in record:
                 text = fmt.money(value, record["currency"])
-            rows.append(
-                (fmt.label(field.name), fmt.rich_text(text or fmt.NONE, multiline=field.multiline))
-            )
-        rows.append(("Version", Text(f"{record['version']}")))
+            link = self._link(field.name, value) if field.type is FieldType.REF else None
+            shown = fmt.rich_text(text or fmt.NONE, multiline=field.multiline)
+            rows.append((fmt.label(field.name), shown, link))
+        rows.append(("Version", Text(f"{record['version']}"), None))
         return rows
+
+    def _link(self, name: str, value: Any) -> Link | None:
+        """The link of reference field ``name`` holding ``value`` (None when empty)."""
+        if value is None:
+            return None
+        keys = [
+            self.app.get_key_display(active.binding)
+            for active in self.active_bindings.values()
+            if active.binding.action == f"follow('{name}')"
+        ]
+        return Link(name, self.spec.field(name).ref or "", str(value), keys[0] if keys else "")
+
+    def links(self) -> list[Link]:
+        """The references of the record shown that name a record."""
+        return self.query_one(Overview).links if self.record is not None else []
+
+    def link_commands(self) -> Iterator[SystemCommand]:
+        """The links in the command palette: ``Open its contract HX-001``."""
+        for link in self.links():
+            yield SystemCommand(
+                f"Open its {kind_spec(link.kind).noun} {visible(link.key)}",
+                f"key {link.hint}" if link.hint else "",
+                partial(self.follow, link),
+            )
+
+    def follow(self, link: Link) -> None:
+        """Open the record ``link`` names over this screen."""
+        self.post_message(OpenRecord(link.kind, key={kind_spec(link.kind).key[0]: link.key}))
+
+    @on(Overview.Followed)
+    def _followed(self, event: Overview.Followed) -> None:
+        self.follow(event.link)
+
+    def action_follow(self, name: str) -> None:
+        link = next((link for link in self.links() if link.field == name), None)
+        if link is not None:
+            self.follow(link)
 
     def _show_related(self, related: Related, record: Record) -> None:
         parent_key = record[self.spec.key[0]]
@@ -206,6 +261,8 @@ class RecordDetailScreen(EditingScreen):
         listed = self._active_list()
         if listed is not None:
             listed.focus_table()
+        elif self.query_one(TabbedContent).active == "tab-overview":
+            self.query_one(Overview).focus()
         self.refresh_bindings()
 
     @on(VirtualTable.RowSelected)
@@ -225,6 +282,11 @@ class RecordDetailScreen(EditingScreen):
         if action == "mark":
             kind = listed.source.kind if listed is not None else self.spec.name
             return kind == "deliverable"
+        if action == "follow":
+            field = self.spec.by_name.get(str(parameters[0]))
+            if field is None or field.type is not FieldType.REF:
+                return False  # this kind has no such reference
+            return self.record is None or self.record[field.name] is not None or None
         return True
 
     def action_back(self) -> None:
