@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from kpotui.models import DecisionMaker, NoteKind
 from kpotui.services import terms
 from kpotui.services.clock import today as clock_today
+from kpotui.services.errors import NotFoundError
 from kpotui.services.insights.sql import DEC, C, N, P, T, as_date, sql_day
 from kpotui.services.statuses import LIVE_CONTRACT
 from kpotui.store import Store
@@ -341,7 +342,7 @@ def readiness(
         return readiness_in(conn, contract_ids, today or clock_today())
 
 
-def live_contract_ids(conn: Connection, *, code: str | None = None) -> list[int]:
+def contract_ids(conn: Connection, *, code: str | None = None) -> list[int]:
     """Live contracts (or the one with ``code``, live or not), by code."""
     query = select(C.c.id).order_by(C.c.code)
     if code is not None:
@@ -358,6 +359,42 @@ def least_ready(
     first, then by code."""
     today = today or clock_today()
     with store.read() as conn:
-        found = readiness_in(conn, live_contract_ids(conn), today)
+        found = readiness_in(conn, contract_ids(conn), today)
     found.sort(key=lambda r: (not r.core, r.score, r.code))
     return len(found), found[:limit]
+
+
+@dataclass(frozen=True)
+class HandOverNote:
+    title: str
+    kind: str
+    activity: str | None
+    """The covered activity it is about; None for a note on the contract itself."""
+    author: str | None
+    review_by: date | None
+
+
+def hand_over_notes(store: Store, contract_id: int) -> list[HandOverNote]:
+    """The notes to hand over on exit: those on the contract and on the activities it
+    covers, runbooks and hand-overs first, then by title."""
+    covered = select(T.c.id).where(T.c.contract_id == contract_id)
+    query = (
+        select(N.c.title, N.c.kind, T.c.name, N.c.author, N.c.review_by)
+        .select_from(N.outerjoin(T, T.c.id == N.c.task_id))
+        .where(or_(N.c.contract_id == contract_id, N.c.task_id.in_(covered)))
+        .order_by(case((N.c.kind.in_(DOCUMENTING), 0), else_=1), N.c.title)
+    )
+    with store.read() as conn:
+        return [
+            HandOverNote(title, kind, activity, author, as_date(review_by))
+            for title, kind, activity, author, review_by in conn.execute(query)
+        ]
+
+
+def contract_id_of(store: Store, code: str) -> int:
+    """The id of the contract with ``code`` (any case); refused when there is none."""
+    with store.read() as conn:
+        found = contract_ids(conn, code=code)
+    if not found:
+        raise NotFoundError(f"no contract {code.strip()!r}")
+    return found[0]

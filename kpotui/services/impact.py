@@ -84,7 +84,6 @@ def impact(
 ) -> Impact:
     """The impact of losing ``provider`` (a name) or every provider in ``country``."""
     today = today or clock_today()
-    scope = f"provider {provider}" if provider is not None else f"country {country}"
     with store.read() as conn:
         provider_ids = _providers(conn, provider=provider, country=country)
         if not provider_ids:
@@ -96,6 +95,7 @@ def impact(
         names = list(
             conn.scalars(select(P.c.name).where(P.c.id.in_(provider_ids)).order_by(P.c.name))
         )
+        scope = f"provider {names[0]}" if provider is not None else f"country {country}"
         all_ids = list(conn.scalars(select(C.c.id).where(C.c.provider_id.in_(provider_ids))))
         open_counts: dict[int, int] = (
             dict(

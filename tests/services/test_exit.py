@@ -89,7 +89,7 @@ def firm(store: Store) -> Store:
 
 def _ready(store: Store, code: str, today: date = TODAY) -> exits.Readiness:
     with store.read() as conn:
-        (found,) = exits.readiness_in(conn, exits.live_contract_ids(conn, code=code), today)
+        (found,) = exits.readiness_in(conn, exits.contract_ids(conn, code=code), today)
     return found
 
 
