@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from kpotui.models import DecisionMaker, NoteKind
 from kpotui.services import terms
@@ -210,18 +210,18 @@ def covered_activities(
         )
         .select_from(T.outerjoin(notes, notes.c.task_id == T.c.id))
         .where(T.c.contract_id.in_(ids))
-        .order_by(T.c.name)
     )
-    return [Activity(*row) for row in conn.execute(query)]  # type: ignore[call-arg]
+    # Sorted here: ordered by name, SQLite would walk every activity in name order.
+    found = [Activity(*row) for row in conn.execute(query)]  # type: ignore[call-arg]
+    return sorted(found, key=lambda a: a.name)
 
 
 def irreversible_decisions(
-    conn: Connection, contract_ids: Iterable[int]
+    conn: Connection, contract_ids: Iterable[int] | Select[Any]
 ) -> list[IrreversibleDecision]:
-    """Irreversible decisions the provider took on the contracts, newest first."""
-    ids = sorted(set(contract_ids))
-    if not ids:
-        return []
+    """Irreversible decisions the provider took on the contracts (ids, or a query of
+    them), newest first."""
+    ids = contract_ids if isinstance(contract_ids, Select) else sorted(set(contract_ids))
     query = (
         select(DEC.c.contract_id, DEC.c.date, DEC.c.summary)
         .where(

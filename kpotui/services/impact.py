@@ -56,6 +56,7 @@ class Impact:
     paid_now: Total
     """What they cost a month outsourced."""
     open_deliverables: int
+    """Of the live contracts."""
     decisions: list[exits.IrreversibleDecision]
     """Irreversible decisions the providers took, on any of their contracts."""
     codes: dict[int, str]
@@ -96,18 +97,6 @@ def impact(
             conn.scalars(select(P.c.name).where(P.c.id.in_(provider_ids)).order_by(P.c.name))
         )
         scope = f"provider {names[0]}" if provider is not None else f"country {country}"
-        all_ids = list(conn.scalars(select(C.c.id).where(C.c.provider_id.in_(provider_ids))))
-        open_counts: dict[int, int] = (
-            dict(
-                conn.execute(
-                    select(D.c.contract_id, func.count())
-                    .where(D.c.contract_id.in_(all_ids), D.c.status.in_(OPEN_DELIVERABLE))
-                    .group_by(D.c.contract_id)
-                ).all()
-            )
-            if all_ids
-            else {}
-        )
         rows = conn.execute(
             select(
                 C.c.id,
@@ -129,6 +118,17 @@ def impact(
             .order_by(C.c.code)
         ).all()
         live = [r.id for r in rows]
+        open_counts: dict[int, int] = (
+            dict(
+                conn.execute(
+                    select(D.c.contract_id, func.count())
+                    .where(D.c.contract_id.in_(live), D.c.status.in_(OPEN_DELIVERABLE))
+                    .group_by(D.c.contract_id)
+                ).all()
+            )
+            if live
+            else {}
+        )
         costs = (
             conn.execute(
                 select(
@@ -143,9 +143,12 @@ def impact(
             else []
         )
         activities = exits.covered_activities(conn, live, today)
-        decisions = exits.irreversible_decisions(conn, all_ids)
+        decisions = exits.irreversible_decisions(
+            conn, select(C.c.id).where(C.c.provider_id.in_(provider_ids))
+        )
+        decided = {d.contract_id for d in decisions}
         codes: dict[int, str] = dict(
-            conn.execute(select(C.c.id, C.c.code).where(C.c.id.in_(all_ids))).all()
+            conn.execute(select(C.c.id, C.c.code).where(C.c.id.in_(decided))).all()
         )
         convert = money_service.converter(
             conn, today, {r.currency for r in rows} | {c for c, _, _ in costs}
