@@ -59,6 +59,11 @@ def _readiness_json(r: exits.Readiness) -> dict[str, Any]:
     }
 
 
+def _impact_title(found: impacts.Impact, today: date) -> str:
+    names = "" if found.scope.startswith("provider") else f" ({', '.join(found.providers)})"
+    return f"If {found.scope}{names} goes: impact as of {today}"
+
+
 def impact_report(
     store: Store, today: date, *, provider: str | None = None, country: str | None = None
 ) -> Report:
@@ -127,7 +132,7 @@ def impact_report(
         ],
     }
     return Report(
-        f"If {found.scope} goes ({', '.join(found.providers)}): impact as of {today}",
+        _impact_title(found, today),
         data,
         [
             Section(

@@ -56,3 +56,18 @@ def test_contract_form(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("2", "e"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_provider_impact(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("6", "down", "x"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contract_exit_tab(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("2", "enter", *["right_square_bracket"] * 5)
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
