@@ -7,7 +7,11 @@ from rich.table import Table
 from rich.text import Text
 
 from kpotui.reports.render import Report, Section
+from kpotui.text import visible
 from kpotui.tui import formatting as fmt
+
+WIDEST = 40
+"""Columns wrap beyond this width."""
 
 
 def section_table(section: Section) -> RenderableType:
@@ -16,8 +20,11 @@ def section_table(section: Section) -> RenderableType:
     if not section.rows:
         return Group(title, Text("(none)", style="dim"), Text())
     table = Table(box=None, expand=False, show_edge=False, pad_edge=False, header_style="dim")
-    for name in section.columns:
-        table.add_column(name, overflow="fold")
+    for i, name in enumerate(section.columns):
+        # Each column keeps its width (up to WIDEST): on a narrow terminal the screen
+        # scrolls sideways rather than wrap every word.
+        widest = max(len(visible(row[i])) for row in section.rows)
+        table.add_column(name, overflow="fold", min_width=min(widest, WIDEST))
     for row in section.rows:
         table.add_row(*(fmt.rich_text(cell) for cell in row))
     return Group(title, table, Text())

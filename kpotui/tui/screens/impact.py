@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.measure import Measurement
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from kpotui.reports.exit_reports import impact_report
@@ -42,7 +44,9 @@ class ImpactScreen(KpoScreen):
         self.country = country
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="impact-body"):
+        # As wide as its tables (scrolled sideways on a narrow terminal): squeezed into
+        # 80 columns, eight columns wrap a word a line.
+        with ScrollableContainer(id="impact-body"):
             yield Static("Impact …", id="impact")
 
     def on_mount(self) -> None:
@@ -62,7 +66,13 @@ class ImpactScreen(KpoScreen):
             report = impact_report(store, today(), provider=name)
         else:
             report = impact_report(store, today(), country=self.country)
-        self.app.call_from_thread(self.query_one("#impact", Static).update, report_view(report))
+        self.app.call_from_thread(self._show, report_view(report))
+
+    def _show(self, view: RenderableType) -> None:
+        shown = self.query_one("#impact", Static)
+        console = self.app.console
+        shown.styles.width = Measurement.get(console, console.options, view).minimum
+        shown.update(view)
 
     def action_back(self) -> None:
         self.app.pop_screen()
