@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, case, func, or_, select
@@ -116,9 +117,13 @@ class Readiness:
     transition_weeks: int | None
     plan_reviewed: date | None
     earliest_exit: date | None
+    today: date
     activities: list[Activity] = field(default_factory=list)
     decisions: list[IrreversibleDecision] = field(default_factory=list)
-    deductions: list[Deduction] = field(default_factory=list)
+
+    @cached_property
+    def deductions(self) -> list[Deduction]:
+        return deductions_of(self, self.today)
 
     @property
     def score(self) -> int:
@@ -235,7 +240,7 @@ def irreversible_decisions(
     return [IrreversibleDecision(c, as_date(d) or date.min, s) for c, d, s in conn.execute(query)]
 
 
-def deductions(r: Readiness, today: date) -> list[Deduction]:
+def deductions_of(r: Readiness, today: date) -> list[Deduction]:
     """Every rule of :data:`RULES` that the contract breaks, in the rules' order."""
     out: list[Deduction] = []
 
@@ -309,6 +314,7 @@ def readiness_in(conn: Connection, contract_ids: Iterable[int], today: date) -> 
         if row is None:
             continue
         found = Readiness(
+            today=today,
             contract_id=row.id,
             code=row.code,
             title=row.title,
@@ -330,7 +336,7 @@ def readiness_in(conn: Connection, contract_ids: Iterable[int], today: date) -> 
             activities=activities.get(row.id, []),
             decisions=decisions.get(row.id, []),
         )
-        out.append(Readiness(**{**vars(found), "deductions": deductions(found, today)}))
+        out.append(found)
     return out
 
 
