@@ -1,5 +1,4 @@
-"""If a provider, or every provider in a country, goes: what breaks (``x`` on a provider,
-or a country of the dashboard's concentration panel)."""
+"""If a provider goes: what breaks (``x`` on a provider, in the list or on its screen)."""
 
 from __future__ import annotations
 
@@ -22,10 +21,10 @@ from kpotui.tui.screens.base import KpoScreen
 
 
 class ImpactScreen(KpoScreen):
-    """The impact of losing one provider (by id) or every provider in one country."""
+    """The impact of losing one provider (by id): ``kpotui report impact`` on a screen."""
 
     HELP = (
-        "What breaks if this provider (or every provider in this country) disappears: its "
+        "What breaks if this provider disappears: its "
         "live contracts with their term end, value and earliest exit (the term's end while "
         "notice can still be given; past the notice deadline, the next term's end for an "
         "auto-renewing contract), the activities they cover with the monthly cost of taking "
@@ -38,10 +37,9 @@ class ImpactScreen(KpoScreen):
         Binding("r", "reload", "Reload", show=False, id="impact.reload"),
     ]
 
-    def __init__(self, *, provider_id: int | None = None, country: str | None = None) -> None:
+    def __init__(self, provider_id: int) -> None:
         super().__init__()
         self.provider_id = provider_id
-        self.country = country
 
     def compose_body(self) -> ComposeResult:
         # As wide as its tables (scrolled sideways on a narrow terminal): squeezed into
@@ -61,11 +59,8 @@ class ImpactScreen(KpoScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="impact")
     def _load(self) -> None:
         store = self.database.store()
-        if self.provider_id is not None:
-            name = records.get(store, "provider", self.provider_id)["name"]
-            report = impact_report(store, today(), provider=name)
-        else:
-            report = impact_report(store, today(), country=self.country)
+        name = records.get(store, "provider", self.provider_id)["name"]
+        report = impact_report(store, today(), provider=name)
         self.app.call_from_thread(self._show, report_view(report))
 
     def _show(self, view: RenderableType) -> None:

@@ -46,4 +46,4 @@ class ProvidersScreen(ListScreen):
 
         provider_id = self._current_id()
         if provider_id is not None:
-            self.app.push_screen(ImpactScreen(provider_id=provider_id))
+            self.app.push_screen(ImpactScreen(provider_id))

@@ -274,7 +274,7 @@ class RecordDetailScreen(EditingScreen):
         from kpotui.tui.screens.impact import ImpactScreen
 
         if self.record is not None:
-            self.app.push_screen(ImpactScreen(provider_id=self.record["id"]))
+            self.app.push_screen(ImpactScreen(self.record["id"]))
 
     def action_filter(self) -> None:
         listed = self._active_list()
