@@ -273,6 +273,54 @@ def log_figures(s: Setting) -> list[Figure]:
     return figures
 
 
+def exit_figures(s: Setting) -> list[Figure]:
+    """Impact and exit readiness for the provider with the most live contracts."""
+    from sqlalchemy import func, select
+
+    from kpotui.services import exit as exits
+    from kpotui.services import impact
+    from kpotui.services.insights.sql import C, P
+    from kpotui.services.statuses import LIVE_CONTRACT
+    from kpotui.store import open_store
+
+    store = open_store(str(s.large_db))
+    with store.read() as conn:
+        name, provider_id, live = conn.execute(
+            select(P.c.name, P.c.id, func.count())
+            .join(C, C.c.provider_id == P.c.id)
+            .where(C.c.status.in_(LIVE_CONTRACT))
+            .group_by(P.c.id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
+        ids = list(
+            conn.scalars(
+                select(C.c.id).where(C.c.provider_id == provider_id, C.c.status.in_(LIVE_CONTRACT))
+            )
+        )
+    cases = {
+        f"impact of the largest provider ({live} live contracts)": lambda: impact.impact(
+            store, provider=name, today=TODAY
+        ),
+        f"exit readiness of its {live} live contracts": lambda: exits.readiness(store, ids, TODAY),
+    }
+    figures = []
+    for title, call in cases.items():
+        call()  # warm the page cache
+
+        def timed(call: Callable[[], object] = call) -> float:
+            start = time.perf_counter()
+            call()
+            return time.perf_counter() - start
+
+        command = f"{title.split(' (')[0]}: services.impact / services.exit, in bench/run.py"
+        figure = Figure(title, median(repeat(s.runs, timed)), "s", command)
+        figure.target, figure.met = "≤ 100 ms", figure.value <= 0.100
+        figures.append(figure)
+    store.close()
+    return figures
+
+
 def import_figures(s: Setting) -> list[Figure]:
     """200,000 deliverables from CSV through ``kpotui import`` against sqlite3's .import."""
     csv_file = s.large_csv / "deliverables.csv"

@@ -200,6 +200,15 @@ class Contract(Tracked, table=True):
     compliance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owner: str | None = None
     description: str | None = Field(default=None, sa_type=Text)
+    exit_assets: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default="[]"),
+    )
+    """What must come back on exit (migration 0014)."""
+    exit_alternative: str | None = None
+    """Who takes the work over: a provider's name or ``in-house``."""
+    exit_transition_weeks: int | None = None
+    exit_plan_reviewed: dt.date | None = None
 
 
 class Deliverable(Tracked, table=True):

@@ -324,24 +324,45 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
         console.print(table)
 
 
+REPORT_OPTIONS: dict[str, tuple[str, ...]] = {name: () for name in REPORTS} | {
+    "impact": ("provider", "country"),
+    "exit": ("contract",),
+    "knowledge": ("by",),
+}
+"""The options that scope a report; the others take none."""
+
+
 @click.command("report")
 @click.argument("name", type=click.Choice(REPORTS), default="summary")
 @format_option("text", "json", "md", default="text", help="md is Markdown.")
+@click.option("--provider", help="impact: the provider (by name) that would go.")
+@click.option("--country", help="impact: every provider in this country.")
+@click.option("--contract", help="exit: one contract (by code): its exit plan.")
+@click.option(
+    "--by", type=click.Choice(["activity", "person"]), help="knowledge: by activity (default)."
+)
 @today_option
 @pass_app
 @user_errors
-def report_command(app: AppContext, name: str, fmt: str, today: datetime | None) -> None:
+def report_command(
+    app: AppContext, name: str, fmt: str, today: datetime | None, **scope: str | None
+) -> None:
     """Print a report: summary, overdue (and due soon), risk, costs, providers
-    (reliability) or decisions (taken by providers this quarter)."""
+    (reliability), decisions (taken by providers this quarter), impact (if a provider or a
+    country goes), exit (readiness; one contract's exit plan) or knowledge (who holds it)."""
     from kpotui.reports import catalogue, render
     from kpotui.services.clock import today as clock_today
 
+    options = {key: value for key, value in scope.items() if value is not None}
+    for key in options:
+        if key not in REPORT_OPTIONS[name]:
+            raise UserError(f"--{key}: not an option of 'report {name}'")
     try:
         as_of = today.date() if today else clock_today()
     except ValueError:
         raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
     with opened_store(app, create=False) as store:
-        report: Report = catalogue.build(store, name, as_of)
+        report: Report = catalogue.build(store, name, as_of, **options)
     if fmt == "json":
         click.echo(render.render_json(report), nl=False)
     elif fmt == "md":

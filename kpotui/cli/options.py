@@ -30,7 +30,17 @@ KINDS: dict[str, str] = {
 """Every kind, singular -> plural, in dependency order."""
 KIND_ALIASES: dict[str, str] = {"activity": "tasks", "activities": "tasks"}
 """The names the app shows where they differ from the kind's (a task is an activity)."""
-REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
+REPORTS = (
+    "summary",
+    "overdue",
+    "risk",
+    "costs",
+    "providers",
+    "decisions",
+    "impact",
+    "exit",
+    "knowledge",
+)
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _OFFSET = re.compile(r"([+-])(\d{1,6})([dw])")

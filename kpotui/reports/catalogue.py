@@ -12,12 +12,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kpotui.reports.exit_reports import exit_report, impact_report, knowledge_report
 from kpotui.reports.render import Report, Section
 from kpotui.services import insights, money
 from kpotui.services.records import json_safe
 from kpotui.store import Store
 
-REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
+REPORTS = (
+    "summary",
+    "overdue",
+    "risk",
+    "costs",
+    "providers",
+    "decisions",
+    "impact",
+    "exit",
+    "knowledge",
+)
 LISTED = 200
 """Rows listed per table; counts always cover everything."""
 
@@ -426,15 +437,19 @@ def decisions_report(store: Store, today: date) -> Report:
     )
 
 
-BUILDERS: dict[str, Callable[[Store, date], Report]] = {
+BUILDERS: dict[str, Callable[..., Report]] = {
     "summary": summary_report,
     "overdue": overdue_report,
     "risk": risk_report,
     "costs": costs_report,
     "providers": providers_report,
     "decisions": decisions_report,
+    "impact": impact_report,
+    "exit": exit_report,
+    "knowledge": knowledge_report,
 }
+"""The last three take the option that scopes them (see :mod:`kpotui.reports.exit_reports`)."""
 
 
-def build(store: Store, name: str, today: date) -> Report:
-    return BUILDERS[name](store, today)
+def build(store: Store, name: str, today: date, **options: str) -> Report:
+    return BUILDERS[name](store, today, **options)

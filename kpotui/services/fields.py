@@ -163,6 +163,16 @@ CONTRACT = KindSpec(
         FieldSpec("compliance", T.LIST, help="e.g. GDPR, SOX, HIPAA, ISO 27001"),
         FieldSpec("owner", T.TEXT, help="the person inside the firm accountable"),
         FieldSpec("description", T.LONG_TEXT),
+        FieldSpec("exit_assets", T.LIST, help='what must come back on exit, e.g. "source data"'),
+        FieldSpec("exit_alternative", T.TEXT, help="who takes the work: a provider or in-house"),
+        FieldSpec(
+            "exit_transition_weeks",
+            T.INT,
+            minimum=0,
+            maximum=520,
+            help="weeks to move the work on exit",
+        ),
+        FieldSpec("exit_plan_reviewed", T.DATE, help="when the exit plan was last reviewed"),
     ),
 )
 

@@ -182,3 +182,25 @@ def test_existing_activities_take_the_reporting_currency_and_rates_come_and_go(
         assert records.get(store, "task", made["id"])["currency"] == "USD"
     finally:
         store.close()
+
+
+def test_the_exit_plan_migration_keeps_contracts_and_gives_them_no_plan(db_url: str) -> None:
+    """0014 adds the exit plan's columns to existing contracts (no assets, no plan) and
+    drops them again without rebuilding the table."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    store = open_store(db_url)
+    try:
+        make.provider(store)
+        make.contract(store)
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0012")
+            columns = {c["name"] for c in inspect(conn).get_columns("contract")}
+            assert not {c for c in columns if c.startswith("exit_")}
+            command.upgrade(_alembic_config(conn), "head")
+        contract = records.find(store, "contract", {"code": "ENG-1"})
+        assert contract is not None
+        assert contract["exit_assets"] == [] and contract["exit_transition_weeks"] is None
+    finally:
+        store.close()

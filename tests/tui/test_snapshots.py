@@ -87,3 +87,16 @@ def test_record_detail(
         await after("enter")(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+@pytest.mark.parametrize("size", SIZES)
+def test_provider_impact(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("6", "down", "x"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contract_exit_tab(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("2", "enter", *["right_square_bracket"] * 5)
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))

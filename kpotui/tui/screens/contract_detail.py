@@ -1,12 +1,20 @@
 """A contract: overview (with its notice deadline and value against in-house, see
-:mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes, decisions and
-history."""
+:mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes, decisions,
+its exit plan and readiness, and history."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TabPane
+
+from kpotui.reports.exit_reports import exit_plan
+from kpotui.services.clock import today
 from kpotui.services.records import Record
+from kpotui.tui.report_view import report_view
 from kpotui.tui.screens.record_detail import RecordDetailScreen
 
 
@@ -17,7 +25,8 @@ class ContractDetailScreen(RecordDetailScreen):
         "One contract. The overview adds what the fields imply: the last day to give notice "
         "(or decide on renewal) and what the work would cost in-house. The tabs list its "
         "deliverables, the activities it covers, its notes and decisions (n adds one there, "
-        "already linked to this contract), and its audit trail. [ and ] switch tabs. "
+        "already linked to this contract), its exit plan with its readiness score and every "
+        "deduction (rules: docs/exit.md), and its audit trail. [ and ] switch tabs. "
         "Its provider is a link: P (or enter on it) opens it; backspace or escape comes back."
     )
 
@@ -26,3 +35,16 @@ class ContractDetailScreen(RecordDetailScreen):
 
     def subtitle(self, record: Record) -> str:
         return f" · {record['title']} · {record['status']}"
+
+    def compose_extra_tabs(self) -> ComposeResult:
+        with TabPane("Exit", id="tab-exit"), VerticalScroll():
+            yield Static("Exit readiness …", id="exit")
+
+    def show_extra(self, record: Record) -> None:
+        self._load_exit(record["code"])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="exit")
+    def _load_exit(self, code: str) -> None:
+        plan = exit_plan(self.database.store(), today(), code)
+        view = report_view(plan, title=False)
+        self.app.call_from_thread(self.query_one("#exit", Static).update, view)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
 from kpotui.services.horizons import CERTIFICATE_WARNING_DAYS
 from kpotui.tui.screens.list_screen import ListScreen
 from kpotui.tui.widgets.filter_bar import Choice, Option
@@ -19,8 +23,11 @@ class ProvidersScreen(ListScreen):
         "hold (+N: in N more currencies). Red: a certification has "
         f"expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} days. Sec. review: "
         "days since the last security review. Enter opens a provider with its contracts "
-        "and notes."
+        "and notes; x shows what breaks if it goes (impact)."
     )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "impact", "Impact", id="providers.impact"),
+    ]
     FILTERS = (
         Choice(
             "model",
@@ -33,3 +40,10 @@ class ProvidersScreen(ListScreen):
             ),
         ),
     )
+
+    def action_impact(self) -> None:
+        from kpotui.tui.screens.impact import ImpactScreen
+
+        provider_id = self._current_id()
+        if provider_id is not None:
+            self.app.push_screen(ImpactScreen(provider_id))

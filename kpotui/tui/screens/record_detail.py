@@ -96,6 +96,7 @@ class RecordDetailScreen(EditingScreen):
         Binding("slash", "filter", "Filter", show=False, id="detail.filter"),
         Binding("r", "reload", "Reload", show=False, id="detail.reload"),
         *link_bindings(),
+        Binding("x", "impact", "Impact", id="detail.impact"),
     ]
     AUTO_FOCUS = "#overview"
 
@@ -118,6 +119,7 @@ class RecordDetailScreen(EditingScreen):
             for related in related_tabs(self.spec.name):
                 with TabPane(related.label, id=f"tab-{related.kind}"):
                     yield Vertical(classes="related")
+            yield from self.compose_extra_tabs()
             with TabPane("History", id="tab-history"), VerticalScroll():
                 yield Static(id="history")
 
@@ -164,6 +166,14 @@ class RecordDetailScreen(EditingScreen):
         self.query_one("#history", Static).update(history_table(history))
         for related in related_tabs(self.spec.name):
             self._show_related(related, record)
+        self.show_extra(record)
+
+    def compose_extra_tabs(self) -> ComposeResult:
+        """Tabs a kind adds before History (a contract's Exit tab)."""
+        yield from ()
+
+    def show_extra(self, record: Record) -> None:
+        """Fill the extra tabs for ``record`` (just loaded)."""
 
     def subtitle(self, record: Record) -> str:
         """Text after the key in the title line."""
@@ -287,6 +297,8 @@ class RecordDetailScreen(EditingScreen):
             if field is None or field.type is not FieldType.REF:
                 return False  # this kind has no such reference
             return self.record is None or self.record[field.name] is not None or None
+        if action == "impact":
+            return self.spec.name == "provider"
         return True
 
     def action_back(self) -> None:
@@ -318,6 +330,13 @@ class RecordDetailScreen(EditingScreen):
         if listed is not None and self.record is not None:
             related = next(r for r in related_tabs(self.spec.name) if r.kind == listed.source.kind)
             self.new_record(related.kind, {related.field: self.record[self.spec.key[0]]})
+
+    def action_impact(self) -> None:
+        """What breaks if this provider goes."""
+        from kpotui.tui.screens.impact import ImpactScreen
+
+        if self.record is not None:
+            self.app.push_screen(ImpactScreen(self.record["id"]))
 
     def action_filter(self) -> None:
         listed = self._active_list()
