@@ -88,6 +88,13 @@ class DeliverableStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class SlaPeriod(StrEnum):
+    """The period a contract's service levels are measured over."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
 class Classification(StrEnum):
     CORE = "core"
     NON_CORE = "non-core"
@@ -200,6 +207,15 @@ class Contract(Tracked, table=True):
     compliance: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owner: str | None = None
     description: str | None = Field(default=None, sa_type=Text)
+    sla_on_time_pct: int | None = None
+    """Service levels (migration 0015): each empty means no target."""
+    sla_min_quality: float | None = None
+    sla_max_rework: float | None = None
+    sla_period: str = Field(
+        default=SlaPeriod.QUARTER.value,
+        nullable=False,
+        sa_column_kwargs={"server_default": SlaPeriod.QUARTER.value},
+    )
 
 
 class Deliverable(Tracked, table=True):
