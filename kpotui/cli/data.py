@@ -328,20 +328,45 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
 @click.argument("name", type=click.Choice(REPORTS), default="summary")
 @format_option("text", "json", "md", default="text", help="md is Markdown.")
 @today_option
+@click.option("--period", help="sla: a quarter (2026Q3) or a month (2026-09); default: now.")
+@click.option("--provider", help="sla: that provider's contracts alone.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breach"]),
+    help="sla: exit with status 1 when any breach is listed (for cron).",
+)
 @pass_app
 @user_errors
-def report_command(app: AppContext, name: str, fmt: str, today: datetime | None) -> None:
+def report_command(
+    app: AppContext,
+    name: str,
+    fmt: str,
+    today: datetime | None,
+    period: str | None,
+    provider: str | None,
+    fail_on: str | None,
+) -> None:
     """Print a report: summary, overdue (and due soon), risk, costs, providers
-    (reliability) or decisions (taken by providers this quarter)."""
+    (reliability), decisions (taken by providers this quarter) or sla (service levels
+    per contract against their targets)."""
     from kpotui.reports import catalogue, render
     from kpotui.services.clock import today as clock_today
+    from kpotui.services.periods import parse_period
 
+    given = [opt for opt, value in (("--period", period), ("--provider", provider)) if value]
+    given += ["--fail-on"] if fail_on else []
+    if name != "sla" and given:
+        raise UserError(f"{', '.join(given)}: only for the sla report")
     try:
         as_of = today.date() if today else clock_today()
     except ValueError:
         raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
     with opened_store(app, create=False) as store:
-        report: Report = catalogue.build(store, name, as_of)
+        if name == "sla":
+            span = parse_period(period) if period else None
+            report: Report = catalogue.sla_report(store, as_of, span, provider)
+        else:
+            report = catalogue.build(store, name, as_of)
     if fmt == "json":
         click.echo(render.render_json(report), nl=False)
     elif fmt == "md":
@@ -350,3 +375,5 @@ def report_command(app: AppContext, name: str, fmt: str, today: datetime | None)
         _rich_sections(report.sections, report.title)
     else:
         click.echo(render.render_text(report))
+    if fail_on == "breach" and report.data.get("breaches"):
+        raise SystemExit(1)

@@ -28,7 +28,7 @@ KINDS: dict[str, str] = {
     "rate": "rates",
 }
 """Every kind, singular -> plural, in dependency order."""
-REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
+REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions", "sla")
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _OFFSET = re.compile(r"([+-])(\d{1,6})([dw])")
