@@ -430,21 +430,21 @@ def decisions_report(store: Store, today: date) -> Report:
 SLA_NAMES = {"on_time": "on time", "quality": "quality", "rework": "rework"}
 
 
-def _sla_figure(target: str, value: float | None) -> str:
+def sla_figure(target: str, value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.0f}%" if target == "on_time" else f"{value:.2f}"
 
 
-def _sla_cell(checks: dict[str, sla.Check], target: str, figure: float | None) -> str:
+def sla_cell(checks: dict[str, sla.Check], target: str, figure: float | None) -> str:
     """The figure against its target (``≥ 90%``, ``≤ 0.50``), ``!`` when in breach."""
-    shown = _sla_figure(target, figure)
+    shown = sla_figure(target, figure)
     found = checks.get(target)
     if found is None:
         return shown
     sign = "≤" if target == "rework" else "≥"
     mark = " !" if found.breach else (" ~" if found.missed else "")
-    return f"{shown} ({sign} {_sla_figure(target, found.wanted)}){mark}"
+    return f"{shown} ({sign} {sla_figure(target, found.wanted)}){mark}"
 
 
 def _sla_json(item: sla.ContractSla) -> dict[str, Any]:
@@ -499,15 +499,16 @@ def sla_report(
                 shown.period.label,
                 str(f.due),
                 str(f.delivered),
-                _sla_cell(checks, "on_time", f.on_time_pct),
-                _sla_cell(checks, "quality", f.average_quality),
-                _sla_cell(checks, "rework", f.average_rework),
-                _sla_figure("on_time", f.first_time_right_pct),
+                sla_cell(checks, "on_time", f.on_time_pct),
+                sla_cell(checks, "quality", f.average_quality),
+                sla_cell(checks, "rework", f.average_rework),
+                sla_figure("on_time", f.first_time_right_pct),
                 ", ".join(SLA_NAMES[c.target] for c in shown.breaches) or "-",
             ]
         )
     when = f"in {period.label}" if period else "this period"
-    title = f"Service levels {when}, as of {today}: {breaches} breach{'es' if breaches != 1 else ''}"
+    plural = "es" if breaches != 1 else ""
+    title = f"Service levels {when}, as of {today}: {breaches} breach{plural}"
     legend = (
         f"! breach, ~ missed with fewer than {least} deliverables due; on time counts "
         "work delivered or past due"

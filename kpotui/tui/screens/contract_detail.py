@@ -1,13 +1,20 @@
 """A contract: overview (with its notice deadline and value against in-house, see
-:mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes, decisions and
-history."""
+:mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes,
+decisions, its service levels per period (SLA) and history."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import work
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane
+
+from kpotui.services import sla
+from kpotui.services.clock import today
 from kpotui.services.records import Record
 from kpotui.tui.screens.record_detail import RecordDetailScreen
+from kpotui.tui.widgets.sla_table import sla_table
 
 
 class ContractDetailScreen(RecordDetailScreen):
@@ -22,6 +29,23 @@ class ContractDetailScreen(RecordDetailScreen):
 
     def __init__(self, record_id: int | None = None, key: dict[str, Any] | None = None) -> None:
         super().__init__("contract", record_id, key)
+        self.sla_view = Static("…", id="sla")
+        """Kept here: a figure may arrive before its tab is mounted."""
 
     def subtitle(self, record: Record) -> str:
         return f" · {record['title']} · {record['status']}"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        pane = TabPane("SLA", VerticalScroll(self.sla_view), id="tab-sla")
+        self.query_one(TabbedContent).add_pane(pane, before="tab-history")
+
+    def _show(self, record: Record, *args: Any) -> None:
+        super()._show(record, *args)
+        self._load_sla(record["code"])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sla")
+    def _load_sla(self, code: str) -> None:
+        """The SLA tab: targets against figures for the last periods."""
+        trend = sla.contract_trend(self.database.store(), code, today())
+        self.app.call_from_thread(self.sla_view.update, sla_table(trend))
