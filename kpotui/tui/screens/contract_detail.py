@@ -1,6 +1,6 @@
 """A contract: overview (with its notice deadline and value against in-house, see
 :mod:`kpotui.tui.fact_lines`), then tabs for its deliverables, activities, notes,
-decisions, its service levels per period (SLA) and history."""
+decisions and history, and last its service levels per period (SLA)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class ContractDetailScreen(RecordDetailScreen):
     def on_mount(self) -> None:
         super().on_mount()
         pane = TabPane("SLA", VerticalScroll(self.sla_view), id="tab-sla")
-        self.query_one(TabbedContent).add_pane(pane, before="tab-history")
+        self.query_one(TabbedContent).add_pane(pane)
 
     def _show(self, record: Record, *args: Any) -> None:
         super()._show(record, *args)
