@@ -56,3 +56,19 @@ def test_contract_form(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("2", "e"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contract_sla_tab(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("2", "enter", "left_square_bracket")  # SLA is the last tab
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_provider_trend_chart(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("6", "enter", "left_square_bracket")  # Trend is the last tab
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
