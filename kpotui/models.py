@@ -29,6 +29,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -144,6 +145,10 @@ MONEY = BigInteger().with_variant(Integer(), "sqlite")
 INTEGER is 64-bit already, so it keeps that name there."""
 
 
+SLA_SET = "sla_on_time_pct IS NOT NULL OR sla_min_quality IS NOT NULL OR sla_max_rework IS NOT NULL"
+"""Contracts with an SLA target: the rows of the partial index ix_contract_sla (0015)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -185,6 +190,13 @@ class Contract(Tracked, table=True):
             "in_house_estimate_minor",
         ),
         Index("ix_contract_status_end", "status", "end_date", "notice_days"),
+        Index(
+            "ix_contract_sla",
+            *("code", "id", "provider_id", "owner", "title"),
+            *("sla_on_time_pct", "sla_min_quality", "sla_max_rework", "sla_period"),
+            sqlite_where=text(SLA_SET),
+            postgresql_where=text(SLA_SET),
+        ),
     )
 
     code: str = Field(unique=True, nullable=False)

@@ -119,6 +119,7 @@ NOTICE_WARNING_DAYS = FirmSetting(
     "Contracts whose notice deadline is within this many days are flagged.",
 )
 
+
 def whole_count(low: int, high: int) -> Callable[[int], int]:
     """A validator for a count from ``low`` to ``high``."""
 

@@ -61,9 +61,7 @@ def firm(store: Store) -> Store:
     )
     make.contract(store, "ENG-2")
     accepted = {"accepted_date": "2025-09-30", "quality_score": 5}
-    make.deliverable(
-        store, "A", due_date="2025-09-30", submitted_date="2025-09-30", **accepted
-    )
+    make.deliverable(store, "A", due_date="2025-09-30", submitted_date="2025-09-30", **accepted)
     make.deliverable(
         store,
         "B",
