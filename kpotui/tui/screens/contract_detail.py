@@ -24,7 +24,9 @@ class ContractDetailScreen(RecordDetailScreen):
         "One contract. The overview adds what the fields imply: the last day to give notice "
         "(or decide on renewal) and what the work would cost in-house. The tabs list its "
         "deliverables, the activities it covers, its notes and decisions (n adds one there, "
-        "already linked to this contract), and its audit trail. [ and ] switch tabs."
+        "already linked to this contract), its audit trail, and its service levels (SLA: "
+        "targets against figures per period; ! a breach, ~ missed with too few due). "
+        "[ and ] switch tabs."
     )
 
     def __init__(self, record_id: int | None = None, key: dict[str, Any] | None = None) -> None:
