@@ -213,3 +213,10 @@ def test_figures_recount_from_scratch_after_edits(firm: Store) -> None:
     assert totals == [reliability.delivered, reliability.on_time]
     accepted = [sum(getattr(p.figures, n) for p in every) for n in ("accepted", "first_time_right")]
     assert accepted == [reliability.accepted, reliability.first_time_right]
+
+
+def test_the_least_deliverables_due_for_a_breach_is_a_firm_setting(store: Store) -> None:
+    assert settings.get(store, settings.SLA_MIN_DELIVERABLES) == 3
+    with pytest.raises(ServiceError, match="sla_min_deliverables: 0 is out of range"):
+        settings.set_value(store, "sla_min_deliverables", 0)
+    assert settings.set_value(store, "sla_min_deliverables", "5").value == 5
