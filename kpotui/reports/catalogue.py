@@ -437,14 +437,15 @@ def sla_figure(target: str, value: float | None) -> str:
 
 
 def sla_cell(checks: dict[str, sla.Check], target: str, figure: float | None) -> str:
-    """The figure against its target (``≥ 90%``, ``≤ 0.50``), ``!`` when in breach."""
+    """The figure against its target (``60% ≥90% !``, ``0.25 ≤0.50``): ``!`` a breach,
+    ``~`` missed with too few deliverables due."""
     shown = sla_figure(target, figure)
     found = checks.get(target)
     if found is None:
         return shown
     sign = "≤" if target == "rework" else "≥"
     mark = " !" if found.breach else (" ~" if found.missed else "")
-    return f"{shown} ({sign} {sla_figure(target, found.wanted)}){mark}"
+    return f"{shown} {sign}{sla_figure(target, found.wanted)}{mark}"
 
 
 def _sla_json(item: sla.ContractSla) -> dict[str, Any]:

@@ -61,7 +61,7 @@ async def test_the_sla_tab_shows_targets_against_figures_and_follows_edits(
         shown = text_of(app.screen.query_one("#sla", Static))
         assert "Targets per quarter: on time ≥ 90%, quality ≥ 4, rework ≤ 0.5" in shown
         line = next(line for line in shown.splitlines() if line.startswith("2025Q2"))
-        assert line.split()[1:3] == ["5", "5"] and "40% (≥ 90%) !" in line
+        assert line.split()[1:3] == ["5", "5"] and "40% ≥90% !" in line
         assert line.rstrip().endswith("on time")
         store = open_store(str(firm_db))
         record = find(store, "contract", {"code": "ENG-2023-004"})
@@ -72,7 +72,7 @@ async def test_the_sla_tab_shows_targets_against_figures_and_follows_edits(
         await settle(pilot)
         shown = text_of(app.screen.query_one("#sla", Static))
         line = next(line for line in shown.splitlines() if line.startswith("2025Q2"))
-        assert "40% (≥ 40%)" in line and "!" not in line
+        assert "40% ≥40%" in line and "!" not in line
 
 
 async def test_the_provider_trend_charts_eight_quarters(make_app: Callable[..., KpoApp]) -> None:

@@ -17,9 +17,9 @@ def sla_table(trend: ContractSla) -> Table:
         f"quality ≥ {_target(targets.min_quality)}, rework ≤ {_target(targets.max_rework)}"
     )
     table = Table(title=title, title_justify="left", box=None, expand=True, pad_edge=False)
-    for name in ("Period", "Due", "Deliv.", "On time", "Quality", "Rework", "1st right"):
+    for name in ("Period", "Due", "Deliv.", "On time", "Quality", "Rework", "1st OK"):
         table.add_column(name, no_wrap=True, justify="left" if name == "Period" else "right")
-    table.add_column("Breach")
+    table.add_column("Breach", min_width=7)
     for shown in reversed(trend.periods):
         f, checks = shown.figures, {c.target: c for c in shown.checks}
         breach = ", ".join(SLA_NAMES[c.target] for c in shown.breaches)
