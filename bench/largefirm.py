@@ -42,7 +42,8 @@ HEADERS = {
     "contact_name contact_email security_review_date notes",
     "contracts": "code title provider service_line status start_date end_date engagement_model "
     "billing_model value currency in_house_estimate notice_days auto_renew data_sensitivity "
-    "nda_signed compliance owner description",
+    "nda_signed compliance owner description sla_on_time_pct sla_min_quality sla_max_rework "
+    "sla_period",
     "deliverables": "contract title due_date status submitted_date accepted_date quality_score "
     "amount reviewer description",
     "tasks": "name area classification sourcing contract owner hours_per_month "
@@ -248,7 +249,21 @@ def contracts(firm: Firm, count: int) -> Iterator[list[str]]:
             ";".join(rng.sample(COMPLIANCE, firm.between(0, 2))),
             firm.person() if rng.random() < 0.9 else "",
             firm.text(firm.between(5, 30)) if rng.random() < 0.3 else "",
+            *_sla_targets(i),
         ]
+
+
+def _sla_targets(i: int) -> list[str]:
+    """Every third contract has SLA targets, a sixth of them monthly; taken from the
+    contract's number, not the random stream, so every other value stays as it was."""
+    if i % 3:
+        return ["", "", "", ""]
+    return [
+        str(80 + 5 * (i % 4)),
+        f"{3 + (i % 5) / 4:.2f}" if i % 2 else "",
+        "0.5" if i % 9 == 0 else "",
+        "month" if i % 6 == 0 else "quarter",
+    ]
 
 
 def deliverables(firm: Firm, count: int) -> Iterator[list[str]]:

@@ -40,6 +40,7 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "insights": f.insight_figures,
     "log": f.log_figures,
     "exit": f.exit_figures,
+    "sla": f.sla_figure,
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,

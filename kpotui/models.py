@@ -29,6 +29,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -88,6 +89,13 @@ class DeliverableStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class SlaPeriod(StrEnum):
+    """The period a contract's service levels are measured over."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
 class Classification(StrEnum):
     CORE = "core"
     NON_CORE = "non-core"
@@ -137,6 +145,10 @@ MONEY = BigInteger().with_variant(Integer(), "sqlite")
 INTEGER is 64-bit already, so it keeps that name there."""
 
 
+SLA_SET = "sla_on_time_pct IS NOT NULL OR sla_min_quality IS NOT NULL OR sla_max_rework IS NOT NULL"
+"""Contracts with an SLA target: the rows of the partial index ix_contract_sla (0015)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -178,6 +190,13 @@ class Contract(Tracked, table=True):
             "in_house_estimate_minor",
         ),
         Index("ix_contract_status_end", "status", "end_date", "notice_days"),
+        Index(
+            "ix_contract_sla",
+            *("code", "id", "provider_id", "owner", "title"),
+            *("sla_on_time_pct", "sla_min_quality", "sla_max_rework", "sla_period"),
+            sqlite_where=text(SLA_SET),
+            postgresql_where=text(SLA_SET),
+        ),
     )
 
     code: str = Field(unique=True, nullable=False)
@@ -209,6 +228,15 @@ class Contract(Tracked, table=True):
     """Who takes the work over: a provider's name or ``in-house``."""
     exit_transition_weeks: int | None = None
     exit_plan_reviewed: dt.date | None = None
+    sla_on_time_pct: int | None = None
+    """Service levels (migration 0015): each empty means no target."""
+    sla_min_quality: float | None = None
+    sla_max_rework: float | None = None
+    sla_period: str = Field(
+        default=SlaPeriod.QUARTER.value,
+        nullable=False,
+        sa_column_kwargs={"server_default": SlaPeriod.QUARTER.value},
+    )
 
 
 class Deliverable(Tracked, table=True):

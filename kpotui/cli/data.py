@@ -328,6 +328,7 @@ REPORT_OPTIONS: dict[str, tuple[str, ...]] = {name: () for name in REPORTS} | {
     "impact": ("provider", "country"),
     "exit": ("contract",),
     "knowledge": ("by",),
+    "sla": ("period", "provider", "fail_on"),
 }
 """The options that scope a report; the others take none."""
 
@@ -335,13 +336,21 @@ REPORT_OPTIONS: dict[str, tuple[str, ...]] = {name: () for name in REPORTS} | {
 @click.command("report")
 @click.argument("name", type=click.Choice(REPORTS), default="summary")
 @format_option("text", "json", "md", default="text", help="md is Markdown.")
-@click.option("--provider", help="impact: the provider (by name) that would go.")
+@click.option(
+    "--provider", help="impact: the provider (by name) that would go; sla: its contracts alone."
+)
 @click.option("--country", help="impact: every provider in this country.")
 @click.option("--contract", help="exit: one contract (by code): its exit plan.")
 @click.option(
     "--by", type=click.Choice(["activity", "person"]), help="knowledge: by activity (default)."
 )
 @today_option
+@click.option("--period", help="sla: a quarter (2026Q3) or a month (2026-09); default: now.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breach"]),
+    help="sla: exit with status 1 when any breach is listed (for cron).",
+)
 @pass_app
 @user_errors
 def report_command(
@@ -349,20 +358,26 @@ def report_command(
 ) -> None:
     """Print a report: summary, overdue (and due soon), risk, costs, providers
     (reliability), decisions (taken by providers this quarter), impact (if a provider or a
-    country goes), exit (readiness; one contract's exit plan) or knowledge (who holds it)."""
+    country goes), exit (readiness; one contract's exit plan), knowledge (who holds it) or
+    sla (service levels per contract against their targets)."""
     from kpotui.reports import catalogue, render
     from kpotui.services.clock import today as clock_today
+    from kpotui.services.periods import parse_period
 
     options = {key: value for key, value in scope.items() if value is not None}
     for key in options:
         if key not in REPORT_OPTIONS[name]:
-            raise UserError(f"--{key}: not an option of 'report {name}'")
+            raise UserError(f"--{key.replace('_', '-')}: not an option of 'report {name}'")
     try:
         as_of = today.date() if today else clock_today()
     except ValueError:
         raise UserError("KPOTUI_TODAY: not a date in YYYY-MM-DD form") from None
     with opened_store(app, create=False) as store:
-        report: Report = catalogue.build(store, name, as_of, **options)
+        if name == "sla":
+            span = parse_period(options["period"]) if "period" in options else None
+            report: Report = catalogue.sla_report(store, as_of, span, options.get("provider"))
+        else:
+            report = catalogue.build(store, name, as_of, **options)
     if fmt == "json":
         click.echo(render.render_json(report), nl=False)
     elif fmt == "md":
@@ -371,3 +386,5 @@ def report_command(
         _rich_sections(report.sections, report.title)
     else:
         click.echo(render.render_text(report))
+    if options.get("fail_on") == "breach" and report.data.get("breaches"):
+        raise SystemExit(1)

@@ -40,6 +40,7 @@ REPORTS = (
     "impact",
     "exit",
     "knowledge",
+    "sla",
 )
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}

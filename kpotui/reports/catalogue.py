@@ -14,7 +14,8 @@ from typing import Any
 
 from kpotui.reports.exit_reports import exit_report, impact_report, knowledge_report
 from kpotui.reports.render import Report, Section
-from kpotui.services import insights, money
+from kpotui.services import insights, money, settings, sla
+from kpotui.services.periods import Period
 from kpotui.services.records import json_safe
 from kpotui.store import Store
 
@@ -28,6 +29,7 @@ REPORTS = (
     "impact",
     "exit",
     "knowledge",
+    "sla",
 )
 LISTED = 200
 """Rows listed per table; counts always cover everything."""
@@ -437,6 +439,96 @@ def decisions_report(store: Store, today: date) -> Report:
     )
 
 
+SLA_NAMES = {"on_time": "on time", "quality": "quality", "rework": "rework"}
+
+
+def sla_figure(target: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}%" if target == "on_time" else f"{value:.2f}"
+
+
+def sla_cell(checks: dict[str, sla.Check], target: str, figure: float | None) -> str:
+    """The figure against its target (``60% ≥90% !``, ``0.25 ≤0.50``): ``!`` a breach,
+    ``~`` missed with too few deliverables due."""
+    shown = sla_figure(target, figure)
+    found = checks.get(target)
+    if found is None:
+        return shown
+    sign = "≤" if target == "rework" else "≥"
+    mark = " !" if found.breach else (" ~" if found.missed else "")
+    return f"{shown} {sign}{sla_figure(target, found.wanted)}{mark}"
+
+
+def _sla_json(item: sla.ContractSla) -> dict[str, Any]:
+    shown = item.periods[0]
+    f = shown.figures
+    return {
+        "contract": item.code,
+        "title": item.title,
+        "provider": item.provider,
+        "owner": item.owner,
+        "period": shown.period.label,
+        "targets": vars(item.targets),
+        "due": f.due,
+        "delivered": f.delivered,
+        "settled": f.settled,
+        "on_time_pct": f.on_time_pct,
+        "first_time_right_pct": f.first_time_right_pct,
+        "average_quality": f.average_quality,
+        "average_rework": f.average_rework,
+        "checks": [vars(c) for c in shown.checks],
+        "breaches": [c.target for c in shown.breaches],
+    }
+
+
+def sla_report(
+    store: Store, today: date, period: Period | None = None, provider: str | None = None
+) -> Report:
+    """One row per contract with an SLA target: figures of ``period`` (default: each
+    contract's current one) against its targets; ``data["breaches"]`` counts breaches."""
+    found = sla.contracts_sla(store, today, period=period, provider=provider)
+    least = settings.get(store, settings.SLA_MIN_DELIVERABLES)
+    breaches = sum(len(item.periods[0].breaches) for item in found)
+    data = _json_safe(
+        {
+            "today": today,
+            "period": period.label if period else None,
+            "sla_min_deliverables": least,
+            "breaches": breaches,
+            "contracts": [_sla_json(item) for item in found],
+        }
+    )
+    columns = ["contract", "provider", "period", "due", "delivered", "on time"]
+    columns += ["quality", "rework", "first time right", "breach"]
+    rows = []
+    for item in found:
+        shown = item.periods[0]
+        f, checks = shown.figures, {c.target: c for c in shown.checks}
+        rows.append(
+            [
+                item.code,
+                item.provider,
+                shown.period.label,
+                str(f.due),
+                str(f.delivered),
+                sla_cell(checks, "on_time", f.on_time_pct),
+                sla_cell(checks, "quality", f.average_quality),
+                sla_cell(checks, "rework", f.average_rework),
+                sla_figure("on_time", f.first_time_right_pct),
+                ", ".join(SLA_NAMES[c.target] for c in shown.breaches) or "-",
+            ]
+        )
+    when = f"in {period.label}" if period else "this period"
+    plural = "es" if breaches != 1 else ""
+    title = f"Service levels {when}, as of {today}: {breaches} breach{plural}"
+    legend = (
+        f"! breach, ~ missed with fewer than {least} deliverables due; on time counts "
+        "work delivered or past due"
+    )
+    return Report(title, data, [Section(legend, columns, rows)])
+
+
 BUILDERS: dict[str, Callable[..., Report]] = {
     "summary": summary_report,
     "overdue": overdue_report,
@@ -447,8 +539,10 @@ BUILDERS: dict[str, Callable[..., Report]] = {
     "impact": impact_report,
     "exit": exit_report,
     "knowledge": knowledge_report,
+    "sla": sla_report,
 }
-"""The last three take the option that scopes them (see :mod:`kpotui.reports.exit_reports`)."""
+"""impact, exit and knowledge take the option that scopes them (see
+:mod:`kpotui.reports.exit_reports`); sla a period and a provider."""
 
 
 def build(store: Store, name: str, today: date, **options: str) -> Report:

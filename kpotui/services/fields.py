@@ -173,6 +173,33 @@ CONTRACT = KindSpec(
             help="weeks to move the work on exit",
         ),
         FieldSpec("exit_plan_reviewed", T.DATE, help="when the exit plan was last reviewed"),
+        FieldSpec(
+            "sla_on_time_pct",
+            T.INT,
+            minimum=0,
+            maximum=100,
+            help="SLA: least % of deliverables first submitted by their due date",
+        ),
+        FieldSpec(
+            "sla_min_quality",
+            T.FLOAT,
+            minimum=1,
+            maximum=5,
+            help="SLA: least average quality score of accepted deliverables",
+        ),
+        FieldSpec(
+            "sla_max_rework",
+            T.FLOAT,
+            minimum=0,
+            help="SLA: most rounds of rework per delivered deliverable, on average; 0 or more",
+        ),
+        FieldSpec(
+            "sla_period",
+            T.ENUM,
+            choices=m.SlaPeriod,
+            default="quarter",
+            help="what the SLA figures are counted over",
+        ),
     ),
 )
 

@@ -119,8 +119,28 @@ NOTICE_WARNING_DAYS = FirmSetting(
     "Contracts whose notice deadline is within this many days are flagged.",
 )
 
+
+def whole_count(low: int, high: int) -> Callable[[int], int]:
+    """A validator for a count from ``low`` to ``high``."""
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{value} is out of range: a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+SLA_MIN_DELIVERABLES = FirmSetting(
+    "sla_min_deliverables",
+    int,
+    3,
+    whole_count(1, 1000),
+    "A missed SLA target is a breach only when at least this many deliverables were due.",
+)
+
 REGISTRY: dict[str, FirmSetting[Any]] = {
-    s.key: s for s in (CURRENCY, DUE_SOON_DAYS, NOTICE_WARNING_DAYS)
+    s.key: s for s in (CURRENCY, DUE_SOON_DAYS, NOTICE_WARNING_DAYS, SLA_MIN_DELIVERABLES)
 }
 """Every firm setting by key, in the order lists show them."""
 

@@ -261,6 +261,10 @@ class KpoApp(App[None]):
             from kpotui.tui.screens.contract_detail import ContractDetailScreen
 
             self.push_screen(ContractDetailScreen(message.record_id, message.key))
+        elif message.kind == "provider":
+            from kpotui.tui.screens.provider_detail import ProviderDetailScreen
+
+            self.push_screen(ProviderDetailScreen(message.record_id, message.key))
         else:
             from kpotui.tui.screens.record_detail import RecordDetailScreen
 

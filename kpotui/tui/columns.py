@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from kpotui.services import insights
+from kpotui.services import insights, sla
 from kpotui.services.fields import kind_spec
 from kpotui.services.flags import Flag, row_flags
 from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
 from kpotui.services.records import Record
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
+from kpotui.tui.sparkline import sparkline
 from kpotui.tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ COLUMNS: dict[str, list[Col]] = {
         plain("country", "Country", 14),
         plain("delivery_model", "Model", 9),
         Col("on_time", "On time", 7, _stat("on_time"), "right"),
+        Col("trend", "Trend", 8, _stat("trend")),
         Col("quality", "Quality", 7, _stat("quality"), "right"),
         Col("spend", "Spend", 18, _stat("spend"), "right"),
         plain("certification_expiry", "Cert. expiry", 12),
@@ -201,6 +203,9 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
             "on_time": fmt.percent(r.on_time_rate),
             "quality": fmt.quality(r.average_quality),
         }
+    for name, series in sla.on_time_series(store).items():  # on time per quarter
+        stats.setdefault(name, {"on_time": fmt.NONE, "quality": fmt.NONE})
+        stats[name]["trend"] = sparkline(series)
     spend: dict[str, list[str]] = {}
     # one line per provider and currency: currencies are never added
     for cost in insights.contract_spend(store):

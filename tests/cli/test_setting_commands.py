@@ -35,6 +35,7 @@ def test_set_get_list_and_reset(db_url: str) -> None:
         ("currency", "USD", "EUR", True),
         ("due_soon_days", 14, 14, False),
         ("notice_warning_days", 30, 30, False),
+        ("sla_min_deliverables", 3, 3, False),
     ]
     assert listed[0]["updated_by"] == audit.current_actor()
 

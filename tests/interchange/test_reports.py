@@ -310,3 +310,41 @@ def test_risk_report_shows_lapsed_and_rolled_on_contracts(db_url: str) -> None:
         line.startswith("2027-08-31") and "renews to 2027-08-31 unless notice by 2027-06-02" in line
         for line in lines
     )
+
+
+def test_sla_report_lists_contracts_with_targets_and_fails_on_breach(csv_sample_db: str) -> None:
+    # ENG-2023-004 wants 90% on time: 2 of the 5 due in 2025Q2 were; ENG-2024-002 wants
+    # 95%: 5 of 6. Each has at least 3 due (sla_min_deliverables), so both are breaches.
+    report = _json(csv_sample_db, "report", "sla")
+    assert (report["period"], report["sla_min_deliverables"], report["breaches"]) == (None, 3, 2)
+    rows = {row["contract"]: row for row in report["contracts"]}
+    assert set(rows) == {"ENG-2023-004", "ENG-2024-002"}
+    first = rows["ENG-2023-004"]
+    assert (first["period"], first["due"], first["on_time_pct"]) == ("2025Q2", 5, 40.0)
+    assert first["breaches"] == ["on_time"]
+    assert rows["ENG-2024-002"]["breaches"] == ["on_time"]
+
+    failed = kpotui(csv_sample_db, "report", "sla", "--fail-on", "breach", env=TODAY)
+    assert failed.exit_code == 1 and "40% ≥90% !" in failed.stdout
+    earlier = ["report", "sla", "--period", "2025-01", "--fail-on", "breach"]
+    quiet = kpotui(csv_sample_db, *earlier, env=TODAY)
+    assert quiet.exit_code == 0, quiet.output
+    assert "in 2025-01, as of 2025-06-30: 0 breaches" in quiet.stdout
+    one = _json(csv_sample_db, "report", "sla", "--provider", "Wisła Research Partners sp. z o.o.")
+    assert one["contracts"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sla", "--period", "2025Q5"], "period '2025Q5': not a quarter such as 2026Q3"),
+        (["sla", "--provider", "Nobody"], "no provider named 'Nobody'"),
+        (["costs", "--fail-on", "breach"], "--fail-on: only for the sla report"),
+    ],
+)
+def test_sla_report_refuses_mistakes_in_one_line(
+    csv_sample_db: str, args: list[str], message: str
+) -> None:
+    result = kpotui(csv_sample_db, "report", *args, env=TODAY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"kpotui: {message}") and result.stderr.count("\n") == 1

@@ -172,8 +172,9 @@ def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
         case FieldType.INT:
             assert spec.minimum is not None and spec.maximum is not None
             return st.integers(spec.minimum, spec.maximum)
-        case FieldType.FLOAT:
-            return st.floats(spec.minimum, spec.maximum, allow_nan=False)
+        case FieldType.FLOAT:  # an unbounded one (a contract's sla_max_rework) up to 1e6
+            high = 1e6 if spec.maximum is None else spec.maximum
+            return st.floats(spec.minimum, high, allow_nan=False, allow_infinity=False)
         case FieldType.BOOL:
             return st.booleans()
         case FieldType.EMAIL:

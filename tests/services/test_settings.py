@@ -24,8 +24,10 @@ def test_unset_settings_give_their_typed_defaults(store: Store) -> None:
     assert settings.get(store, "currency") == "EUR"
     assert settings.get(store, settings.DUE_SOON_DAYS) == 14
     assert settings.get(store, "notice_warning_days") == 30
+    assert settings.get(store, settings.SLA_MIN_DELIVERABLES) == 3
     listed = settings.list_settings(store)
-    assert [s.key for s in listed] == ["currency", "due_soon_days", "notice_warning_days"]
+    keys = ["currency", "due_soon_days", "notice_warning_days", "sla_min_deliverables"]
+    assert [s.key for s in listed] == keys
     assert all(not s.is_set and s.version == 0 and s.updated_by is None for s in listed)
 
 

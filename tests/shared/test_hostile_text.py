@@ -303,7 +303,7 @@ def test_document_export_escapes_and_gives_back_what_is_stored(
             assert values == stored(hostile_db, spec.name, column), (spec.name, column)
 
 
-REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
+REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions", "sla")
 
 
 @pytest.mark.parametrize("shape", ["text", "md", "json"])

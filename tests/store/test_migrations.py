@@ -184,6 +184,34 @@ def test_existing_activities_take_the_reporting_currency_and_rates_come_and_go(
         store.close()
 
 
+def test_the_contract_sla_migration_downgrades_and_upgrades_again(db_url: str) -> None:
+    """0015 adds the SLA columns and their index, and drops them again without rebuilding
+    the contract table (its deliverables and the reliability triggers on it stay)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    store = open_store(db_url)
+    try:
+        make.provider(store)
+        make.contract(store, sla_on_time_pct=90, sla_period="month")
+        make.deliverable(store, submitted_date="2025-05-30", quality_score=4)
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0012")
+            columns = {c["name"] for c in inspect(conn).get_columns("contract")}
+            assert not {"sla_on_time_pct", "sla_period"} & columns
+            command.upgrade(_alembic_config(conn), "head")
+            indexes = {i["name"] for i in inspect(conn).get_indexes("contract")}
+            assert "ix_contract_sla" in indexes
+        contract = records.find(store, "contract", {"code": "ENG-1"})
+        assert contract is not None
+        assert (contract["sla_on_time_pct"], contract["sla_period"]) == (None, "quarter")
+        make.deliverable(store, "Next", submitted_date="2025-06-30", quality_score=2)
+        (reliability,) = insights.reliability(store)
+        assert (reliability.delivered, reliability.average_quality) == (2, 3.0)
+    finally:
+        store.close()
+
+
 def test_the_exit_plan_migration_keeps_contracts_and_gives_them_no_plan(db_url: str) -> None:
     """0014 adds the exit plan's columns to existing contracts (no assets, no plan) and
     drops them again without rebuilding the table."""

@@ -87,6 +87,8 @@ def test_record_detail(
         await after("enter")(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_provider_impact(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
@@ -99,4 +101,20 @@ def test_contract_exit_tab(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     keys = ("2", "enter", *["right_square_bracket"] * 5)
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contract_sla_tab(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("2", "enter", "left_square_bracket")  # SLA is the last tab
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_provider_trend_chart(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("6", "enter", "left_square_bracket")  # Trend is the last tab
     assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))

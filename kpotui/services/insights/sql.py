@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, literal
+from sqlalchemy import Connection, and_, func, literal
 
 from kpotui import models as m
 
@@ -39,3 +39,16 @@ def as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+# What one deliverable counts for, as migration 0010's triggers count it per provider
+# (kpotui.services.submissions says why); tests/services/test_sla.py checks they agree.
+DELIVERED = D.c.submitted_date.is_not(None)
+"""Submitted (it keeps its submitted date when sent back)."""
+ON_TIME = and_(
+    DELIVERED, func.coalesce(D.c.first_submitted_date, D.c.submitted_date) <= D.c.due_date
+)
+"""First submitted on or before the due date."""
+ACCEPTED = D.c.status == "accepted"
+FIRST_TIME_RIGHT = and_(ACCEPTED, D.c.rework_rounds == 0)
+"""Accepted and never sent back."""

@@ -204,7 +204,10 @@ class DashboardScreen(KpoScreen):
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
-        show(self._show_reliability, insights.reliability(store))
+        from kpotui.services import sla
+
+        breached = sla.providers_in_breach(store)
+        show(self._show_reliability, insights.reliability(store), breached)
         show(self._show_spend, insights.concentration(store), insights.SPEND_MEANS)
 
     def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
@@ -316,8 +319,11 @@ class DashboardScreen(KpoScreen):
         ]
         self._fill("at-risk", rows)
 
-    def _show_reliability(self, found: list[insights.Reliability]) -> None:
-        """Least on time first (no delivery yet: last), at most ``SHOWN``."""
+    def _show_reliability(
+        self, found: list[insights.Reliability], in_breach: Collection[str] = frozenset()
+    ) -> None:
+        """Least on time first (no delivery yet: last), at most ``SHOWN``; ``!`` marks a
+        provider with a contract in SLA breach this period (``in_breach``)."""
         ranked = sorted(found, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0))
         if len(ranked) > SHOWN:
             self._title("reliability", f"Provider reliability: {SHOWN} least on time")
@@ -325,8 +331,11 @@ class DashboardScreen(KpoScreen):
         for r in ranked[:SHOWN]:
             rate = r.on_time_rate
             late = rate is not None and rate < ON_TIME_TARGET
+            breach = r.provider in in_breach
             cells = [
-                cell(r.provider),
+                cell(
+                    f"! {r.provider}" if breach else r.provider, False, "bold red" if breach else ""
+                ),
                 cell(str(r.delivered), True),
                 cell(fmt.percent(rate), True, "red" if late else ""),
                 cell(fmt.percent(r.first_time_right_rate), True),

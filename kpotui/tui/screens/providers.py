@@ -18,7 +18,8 @@ class ProvidersScreen(ListScreen):
     HELP = (
         "The outside firms doing the work. On time is the share of delivered deliverables "
         "The outside firms doing the work. On time is the share of delivered deliverables "
-        "first submitted by their due date (a submission sent back stays late); Quality "
+        "first submitted by their due date (a submission sent back stays late); Trend its "
+        "on-time % per quarter over the last eight (· nothing settled); Quality "
         "the average review score (1-5); Spend the value of live contracts, active or on "
         "hold (+N: in N more currencies). Red: a certification has "
         f"expired; yellow: it expires within {CERTIFICATE_WARNING_DAYS} days. Sec. review: "
