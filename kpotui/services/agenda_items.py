@@ -146,7 +146,14 @@ def deliverables_to_review(conn: Connection, w: Window) -> Iterator[Item]:
         key = f"{row.code} / {row.title}"
         who = _names(row.reviewer or row.owner)
         yield Item(
-            "deliverable-review", day, "deliverable", row.id, key, "review", who, row.version
+            "deliverable-review",
+            day,
+            "deliverable",
+            row.id,
+            key,
+            "review the submitted work",
+            who,
+            row.version,
         )
 
 
@@ -194,8 +201,9 @@ def contract_terms(conn: Connection, w: Window) -> Iterator[Item]:
                 "lapsed-contract", end, "contract", row.id, row.code, action, who, row.version
             )
         elif term.notice_deadline <= w.today + timedelta(days=ahead):
-            action = f"give notice or let it {'renew' if row.auto_renew else 'end'} {term.end}"
             day = term.notice_deadline
+            then = f"it {'renews' if row.auto_renew else 'ends'} {term.end}"
+            action = f"notice too late: {then}" if day < w.today else f"give notice, or {then}"
             yield Item(
                 "notice-deadline", day, "contract", row.id, row.code, action, who, row.version
             )

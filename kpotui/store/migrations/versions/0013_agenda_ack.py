@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("item_id", "record_version", name="uq_agenda_ack_item_version"),
     )
-    op.create_index(
-        "ix_deliverable_status_submitted", "deliverable", ["status", "submitted_date"]
-    )
+    op.create_index("ix_deliverable_status_submitted", "deliverable", ["status", "submitted_date"])
 
 
 def downgrade() -> None:
