@@ -8,7 +8,7 @@ An item kind is one query function (:mod:`kpotui.services.agenda_items`) and one
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,7 +31,18 @@ from kpotui.services.agenda_items import (
 )
 from kpotui.store import Store
 
-__all__ = ["DEFAULT_WITHIN_DAYS", "GROUPS", "ITEM_KINDS", "Item", "Window", "agenda", "window"]
+__all__ = [
+    "DEFAULT_WITHIN_DAYS",
+    "GROUPS",
+    "ITEM_KINDS",
+    "Figures",
+    "Item",
+    "Window",
+    "agenda",
+    "figures",
+    "responsible_people",
+    "window",
+]
 
 
 def window(
@@ -108,3 +119,23 @@ def agenda(
 def lead_times(store: Store) -> tuple[int, ...]:
     """The firm's lead times (days before an item it is announced), largest first."""
     return tuple(int(day) for day in settings.get(store, settings.AGENDA_LEAD_TIMES).split(","))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The agenda in two numbers, for the dashboard's top line."""
+
+    items: int
+    overdue: int
+
+
+def figures(store: Store, today: date) -> Figures:
+    """How many items the agenda lists today (acknowledged ones left out), and how many
+    of them are overdue."""
+    items = agenda(store, today)
+    return Figures(len(items), sum(1 for item in items if item.day < today))
+
+
+def responsible_people(items: Iterable[Item]) -> list[str]:
+    """Everyone named on ``items``, sorted (for the agenda's filter by person)."""
+    return sorted({name for item in items for name in item.responsible}, key=str.casefold)

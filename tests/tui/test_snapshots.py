@@ -56,3 +56,8 @@ def test_contract_form(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("2", "e"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agenda(snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("8"))

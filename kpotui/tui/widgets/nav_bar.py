@@ -1,4 +1,4 @@
-"""The top line: the seven screens with their keys, the current one marked, and the database."""
+"""The top line: the eight screens with their keys, the current one marked, and the database."""
 
 from __future__ import annotations
 
