@@ -192,3 +192,16 @@ def test_lead_times_are_a_comma_list_of_days() -> None:
     for bad in ("", "7,,3", "ninety", "0", "-5"):
         with pytest.raises(settings.ValidationError):
             settings.parse("agenda_lead_times", bad)
+
+
+def test_acknowledgements_are_in_the_change_log_by_their_kind(firm: Store) -> None:
+    from kpotui.services import change_log
+
+    f.deliverable(firm, due_date=day(2))
+    (item,) = items(firm)
+    agenda_acks.acknowledge(
+        firm, item_id=item.id, day=item.day, record_kind="deliverable",
+        record_id=item.record_id, record_version=item.record_version,
+    )  # fmt: skip
+    flt = audit.LogFilter(kind=change_log.event_kind("agenda"))
+    assert [e["key"] for e in audit.recent(firm, flt=flt)] == [item.id]
