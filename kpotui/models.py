@@ -316,6 +316,7 @@ class Note(Tracked, table=True):
         Index("ix_note_task", "task_id", "review_by"),
         Index("ix_note_contract", "contract_id"),
         Index("ix_note_provider", "provider_id"),
+        Index("ix_note_review", "review_by"),
     )
 
     title: str = Field(unique=True, nullable=False)
@@ -336,6 +337,7 @@ class Decision(Tracked, table=True):
             "contract_id", "date", "summary", name="uq_decision_contract_date_summary"
         ),
         Index("ix_decision_date", "date", "made_by", "reversible"),
+        Index("ix_decision_status_date", "status", "date", "contract_id"),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -412,6 +414,8 @@ class AgendaAck(SQLModel, table=True):
     item_id: str = Field(nullable=False)
     """The item's stable id, e.g. ``deliverable-due:4711:2026-12-10``."""
     item_date: dt.date = Field(nullable=False)
+    record_kind: str = Field(nullable=False)
+    record_id: int = Field(nullable=False)
     record_version: int = Field(nullable=False)
     """The version of the item's record when it was acknowledged."""
     acked_by: str = Field(nullable=False)

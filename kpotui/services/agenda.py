@@ -18,6 +18,7 @@ from kpotui.services import agenda_acks, settings
 from kpotui.services.agenda_items import (
     DEFAULT_WITHIN_DAYS,
     GROUPS,
+    WEEK_DAYS,
     Item,
     ItemQuery,
     Window,
@@ -40,6 +41,7 @@ __all__ = [
     "Window",
     "agenda",
     "figures",
+    "grouped",
     "responsible_people",
     "window",
 ]
@@ -81,6 +83,11 @@ ITEM_KINDS: dict[str, ItemQuery] = {
 """Item kind -> the query that finds it (one query may find two kinds)."""
 
 
+def _found(conn: Connection, w: Window, wanted: set[str]) -> list[Item]:
+    queries = dict.fromkeys(ITEM_KINDS[kind] for kind in ITEM_KINDS if kind in wanted)
+    return [item for query in queries for item in query(conn, w) if item.kind in wanted]
+
+
 def agenda(
     store: Store,
     today: date,
@@ -89,31 +96,43 @@ def agenda(
     owner: str | None = None,
     kinds: Iterable[str] | None = None,
     include_acknowledged: bool = False,
+    first: date | None = None,
+    last: date | None = None,
+    limit: int | None = None,
 ) -> list[Item]:
     """Every item dated by ``today + within_days`` (notice deadlines from their first lead
     time), overdue ones included, by date; ``owner``: only items that person must act on
-    (any case); acknowledged items only with ``include_acknowledged`` (marked so)."""
+    (any case); acknowledged items only with ``include_acknowledged`` (marked so).
+
+    ``first`` and ``last`` list only the items dated between them (a group of the
+    screen), ``limit`` only the earliest so many: each kind's query reads no more.
+    """
     wanted = set(kinds or ITEM_KINDS)
-    queries = list(dict.fromkeys(ITEM_KINDS[kind] for kind in ITEM_KINDS if kind in wanted))
-    person = owner.casefold() if owner else None
+    person = owner.lower() if owner else None
     with store.read() as conn:
-        w = window(conn, today, within_days)
-        found = [
-            item
-            for query in queries
-            for item in query(conn, w)
-            if item.kind in wanted
-            and (person is None or person in (name.casefold() for name in item.responsible))
-        ]
-        acked = agenda_acks.acknowledged(conn)
+        hidden = dict(agenda_acks.hiding(conn))
+        w = replace(
+            window(conn, today, within_days),
+            first=first,
+            limit=None if limit is None else limit + len(hidden),
+            person=person if person and person.isascii() else None,  # SQL lower() is ASCII
+        )
+        if last is not None:
+            w = replace(w, horizon=last)
+        found = _found(conn, w, wanted)
     items = []
     for item in found:
-        if (item.id, item.record_version) in acked:
+        if person is not None and person not in (name.lower() for name in item.responsible):
+            continue
+        if (first is not None and item.day < first) or (last is not None and item.day > last):
+            continue
+        if item.id in hidden:
             if not include_acknowledged:
                 continue
             item = replace(item, acknowledged=True)
         items.append(item)
-    return sorted(items, key=lambda item: (item.day, item.kind, item.record_key))
+    items.sort(key=lambda item: (item.day, item.kind, item.record_key))
+    return items if limit is None else items[:limit]
 
 
 def lead_times(store: Store) -> tuple[int, ...]:
@@ -129,11 +148,67 @@ class Figures:
     overdue: int
 
 
+def _census(conn: Connection, w: Window) -> tuple[dict[str, tuple[int, int]], list[Item]]:
+    """The SQL kinds counted (kind -> items, overdue) without reading them, and the items
+    of the kinds worked out in Python (a few hundred contracts and providers)."""
+    counts: dict[str, tuple[int, int]] = {}
+    listed = _found(conn, replace(w, counts=counts), set(ITEM_KINDS))
+    return counts, [item for item in listed if item.kind not in counts]
+
+
+def _figures(
+    w: Window, counts: dict[str, tuple[int, int]], listed: list[Item], hidden: dict[str, date]
+) -> Figures:
+    shown = [item for item in listed if item.id not in hidden]
+    total = sum(n for n, _ in counts.values()) + len(shown)
+    overdue = sum(late for _, late in counts.values()) + sum(i.day < w.today for i in shown)
+    for item_id, day in hidden.items():  # acknowledged, still counted in SQL
+        if item_id.split(":")[0] in counts and day <= w.horizon:
+            total -= 1
+            overdue -= day < w.today
+    return Figures(total, overdue)
+
+
 def figures(store: Store, today: date) -> Figures:
     """How many items the agenda lists today (acknowledged ones left out), and how many
-    of them are overdue."""
-    items = agenda(store, today)
-    return Figures(len(items), sum(1 for item in items if item.day < today))
+    of them are overdue: counted in SQL, without reading the items."""
+    with store.read() as conn:
+        w = window(conn, today)
+        counts, listed = _census(conn, w)
+        hidden = dict(agenda_acks.hiding(conn))
+    return _figures(w, counts, listed, hidden)
+
+
+def grouped(
+    store: Store, today: date, *, owner: str | None = None, limit: int
+) -> tuple[dict[str, list[Item]], Figures | None]:
+    """The earliest ``limit`` items of each group, for the screen (a firm with thousands
+    overdue still sees what is due this week), and the figures of everyone's agenda
+    (None for one person's). Each SQL kind reads at most ``limit`` rows a group."""
+    person = owner.lower() if owner else None
+    with store.read() as conn:
+        hidden = dict(agenda_acks.hiding(conn))
+        w = window(conn, today)
+        counts, listed = _census(conn, w)
+        figures = _figures(w, counts, listed, hidden) if person is None else None
+        sql_person = person if person and person.isascii() else None
+        fetch = limit + len(hidden)
+        starts = [None, today, today + timedelta(days=WEEK_DAYS)]
+        ends = [today, today + timedelta(days=WEEK_DAYS), w.horizon + timedelta(days=1)]
+        for first, after in zip(starts, ends, strict=True):
+            end = after - timedelta(days=1)
+            part = replace(w, first=first, horizon=end, limit=fetch, person=sql_person)
+            listed += _found(conn, part, set(counts))
+    groups: dict[str, list[Item]] = {name: [] for name in GROUPS}
+    for item in sorted(listed, key=lambda item: (item.day, item.kind, item.record_key)):
+        if item.id in hidden or (
+            person is not None and person not in (name.lower() for name in item.responsible)
+        ):
+            continue
+        group = groups[item.group(today)]
+        if len(group) < limit:
+            group.append(item)
+    return groups, figures
 
 
 def responsible_people(items: Iterable[Item]) -> list[str]:

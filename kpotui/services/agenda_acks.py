@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, insert, select
 from kpotui.models import AgendaAck, AuditAction, utcnow
 from kpotui.services import audit
 from kpotui.services.errors import ConflictError, NotFoundError, UndoError
-from kpotui.services.insights.sql import DEC, C, D, N, P
+from kpotui.services.insights.sql import DEC, C, D, N, P, as_date
 from kpotui.store import Store
 
 ACK = AgendaAck.__table__  # type: ignore[attr-defined]
@@ -26,9 +26,21 @@ TABLES = {"deliverable": D, "contract": C, "provider": P, "note": N, "decision":
 """The record kinds agenda items are about."""
 
 
-def acknowledged(conn: Connection) -> set[tuple[str, int]]:
-    """(item id, record version) of every acknowledgement (a few per item at most)."""
-    return {(row.item_id, row.record_version) for row in conn.execute(select(ACK))}
+def hiding(conn: Connection) -> list[tuple[str, date]]:
+    """(item id, item date) of the acknowledgements whose record has not changed since:
+    the items they keep off the agenda."""
+    acks = conn.execute(select(ACK)).all()
+    current: dict[tuple[str, int], int] = {}
+    for kind, table in TABLES.items():
+        ids = [ack.record_id for ack in acks if ack.record_kind == kind]
+        if ids:
+            rows = conn.execute(select(table.c.id, table.c.version).where(table.c.id.in_(ids)))
+            current |= {(kind, row.id): row.version for row in rows}
+    return [
+        (ack.item_id, as_date(ack.item_date) or ack.item_date)
+        for ack in acks
+        if current.get((ack.record_kind, ack.record_id)) == ack.record_version
+    ]
 
 
 def acknowledge(
@@ -64,6 +76,8 @@ def acknowledge(
             .values(
                 item_id=item_id,
                 item_date=day,
+                record_kind=record_kind,
+                record_id=record_id,
                 record_version=version,
                 acked_by=actor,
                 acked_at=utcnow(),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, func, or_, select
+from sqlalchemy import Connection, Select, case, func, or_, select
 
 from kpotui.services import terms
 from kpotui.services.insights.sql import DEC, C, D, N, P, T, add_days, as_date, sql_day
@@ -86,6 +86,59 @@ class Window:
     security_review_days: dict[str, int]
     """Data sensitivity -> days between security reviews."""
     decision_days: int
+    first: date | None = None
+    """The first day listed (None: every overdue item too)."""
+    limit: int | None = None
+    """At most this many items of each kind, the earliest (None: all)."""
+    person: str | None = None
+    """Only items this person must act on, case-folded."""
+    counts: dict[str, tuple[int, int]] | None = None
+    """When given, the SQL kinds count instead of listing: kind -> (items, overdue)."""
+
+
+def bounded(
+    conn: Connection,
+    w: Window,
+    kind: str,
+    query: Select[Any],
+    day: Any,
+    offset: int,
+    people: list[Any],
+) -> Select[Any]:
+    """``query`` narrowed to the window's items: ``day`` is the column the item's date is
+    ``offset`` days after, ``people`` the columns naming who must act. With ``w.counts``
+    the query is counted there, and what it returns reads no rows."""
+    query = query.where(day <= sql_day(conn, w.horizon - timedelta(days=offset)))
+    if w.first is not None:
+        query = query.where(day >= sql_day(conn, w.first - timedelta(days=offset)))
+    if w.person is not None:
+        query = query.where(or_(*(func.lower(column) == w.person for column in people)))
+    if w.counts is not None:
+        sub = query.add_columns(day.label("agenda_day")).subquery()
+        overdue = sub.c.agenda_day < sql_day(conn, w.today - timedelta(days=offset))
+        counted = select(func.count(), func.count().filter(overdue)).select_from(sub)
+        total, late = conn.execute(counted).one()
+        w.counts[kind] = (total, late)
+        return query.limit(0)
+    if w.limit is not None:
+        query = query.order_by(day).limit(w.limit)
+    return query
+
+
+def _rows(
+    conn: Connection,
+    w: Window,
+    kind: str,
+    query: Select[Any],
+    day: Any,
+    offset: int,
+    people: list[Any],
+) -> Any:
+    return conn.execute(bounded(conn, w, kind, query, day, offset, people))
+
+
+def _was_submitted() -> Any:
+    return D.c.first_submitted_date.is_not(None) | D.c.submitted_date.is_not(None)
 
 
 ItemQuery = Callable[[Connection, Window], Iterable[Item]]
@@ -98,7 +151,10 @@ def _names(*names: str | None) -> tuple[str, ...]:
 def deliverables_due(conn: Connection, w: Window) -> Iterator[Item]:
     """Open work due by the horizon (overdue included); chased by the contract's owner,
     or by the reviewer once it was submitted (sent back for rework)."""
-    rows = conn.execute(
+    rows = _rows(
+        conn,
+        w,
+        "deliverable-due",
         select(
             D.c.id,
             D.c.title,
@@ -111,7 +167,10 @@ def deliverables_due(conn: Connection, w: Window) -> Iterator[Item]:
             C.c.owner,
         )
         .select_from(D.join(C, C.c.id == D.c.contract_id))
-        .where(D.c.status.in_(OPEN_DELIVERABLE), D.c.due_date <= sql_day(conn, w.horizon))
+        .where(D.c.status.in_(OPEN_DELIVERABLE)),
+        D.c.due_date,
+        0,
+        [C.c.owner, case((_was_submitted(), D.c.reviewer))],
     )
     for row in rows:
         submitted = row.first_submitted_date or row.submitted_date
@@ -125,8 +184,10 @@ def deliverables_due(conn: Connection, w: Window) -> Iterator[Item]:
 
 def deliverables_to_review(conn: Connection, w: Window) -> Iterator[Item]:
     """Submitted work, due for review ``review_days`` after its submission."""
-    latest = w.horizon - timedelta(days=w.review_days)
-    rows = conn.execute(
+    rows = _rows(
+        conn,
+        w,
+        "deliverable-review",
         select(
             D.c.id,
             D.c.title,
@@ -137,7 +198,10 @@ def deliverables_to_review(conn: Connection, w: Window) -> Iterator[Item]:
             C.c.owner,
         )
         .select_from(D.join(C, C.c.id == D.c.contract_id))
-        .where(D.c.status == "submitted", D.c.submitted_date <= sql_day(conn, latest))
+        .where(D.c.status == "submitted"),
+        D.c.submitted_date,
+        w.review_days,
+        [func.coalesce(D.c.reviewer, C.c.owner)],
     )
     for row in rows:
         submitted = as_date(row.submitted_date)
@@ -286,10 +350,16 @@ def security_reviews(conn: Connection, w: Window) -> Iterator[Item]:
 def notes_to_review(conn: Connection, w: Window) -> Iterator[Item]:
     """Retention notes whose review date falls by the horizon; their author reviews them,
     else the owner of their activity."""
-    rows = conn.execute(
-        select(N.c.id, N.c.title, N.c.review_by, N.c.author, N.c.version, T.c.owner)
-        .select_from(N.outerjoin(T, T.c.id == N.c.task_id))
-        .where(N.c.review_by <= sql_day(conn, w.horizon))
+    rows = _rows(
+        conn,
+        w,
+        "note-review",
+        select(N.c.id, N.c.title, N.c.review_by, N.c.author, N.c.version, T.c.owner).select_from(
+            N.outerjoin(T, T.c.id == N.c.task_id)
+        ),
+        N.c.review_by,
+        0,
+        [func.coalesce(N.c.author, T.c.owner)],
     )
     for row in rows:
         day = as_date(row.review_by)
@@ -302,11 +372,16 @@ def notes_to_review(conn: Connection, w: Window) -> Iterator[Item]:
 
 def proposed_decisions(conn: Connection, w: Window) -> Iterator[Item]:
     """Decisions still proposed, due for ratification ``decision_days`` after their date."""
-    latest = w.horizon - timedelta(days=w.decision_days)
-    rows = conn.execute(
+    rows = _rows(
+        conn,
+        w,
+        "proposed-decision",
         select(DEC.c.id, DEC.c.date, DEC.c.summary, DEC.c.version, C.c.code, C.c.owner)
         .select_from(DEC.join(C, C.c.id == DEC.c.contract_id))
-        .where(DEC.c.status == "proposed", DEC.c.date <= sql_day(conn, latest))
+        .where(DEC.c.status == "proposed"),
+        DEC.c.date,
+        w.decision_days,
+        [C.c.owner],
     )
     for row in rows:
         made = as_date(row.date)

@@ -205,3 +205,34 @@ def test_acknowledgements_are_in_the_change_log_by_their_kind(firm: Store) -> No
     )  # fmt: skip
     flt = audit.LogFilter(kind=change_log.event_kind("agenda"))
     assert [e["key"] for e in audit.recent(firm, flt=flt)] == [item.id]
+
+
+def test_figures_count_in_sql_what_the_agenda_lists(firm: Store) -> None:
+    f.contract(firm, "ENG-2", status="active", end_date=day(-1), owner="Bo Chen")  # lapsed
+    for n in range(4):
+        f.deliverable(firm, f"D{n}", due_date=day(n * 3 - 4))
+    f.note(firm, review_by=day(-2))
+    f.decision(firm, date=day(-30))
+    first = items(firm)[0]
+    agenda_acks.acknowledge(
+        firm, item_id=first.id, day=first.day, record_kind=first.record_kind,
+        record_id=first.record_id, record_version=first.record_version,
+    )  # fmt: skip
+    listed = items(firm)
+    shown = agenda.figures(firm, TODAY)
+    assert (shown.items, shown.overdue) == (len(listed), sum(i.day < TODAY for i in listed))
+    assert shown.overdue >= 3
+
+
+def test_groups_list_the_earliest_items_of_each_up_to_a_limit(firm: Store) -> None:
+    for n in range(6):
+        f.deliverable(firm, f"Late {n}", due_date=day(-10 + n))
+        f.deliverable(firm, f"Soon {n}", due_date=day(1 + n // 3))
+    groups, figures = agenda.grouped(firm, TODAY, limit=2)
+    assert figures == agenda.figures(firm, TODAY) == agenda.Figures(12, 6)
+    assert figures == agenda.figures(firm, TODAY) == agenda.Figures(12, 6)
+    assert [i.record_key for i in groups["Overdue"]] == ["ENG-1 / Late 0", "ENG-1 / Late 1"]
+    assert [i.day for i in groups["This week"]] == [TODAY + timedelta(days=1)] * 2
+    assert groups["Next 30 days"] == groups["Later"] == []
+    everything = items(firm)
+    assert items(firm, limit=3) == everything[:3]

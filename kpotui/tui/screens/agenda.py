@@ -26,6 +26,8 @@ from kpotui.tui.widgets.panel_table import PanelTable, cell
 
 COLUMNS = (("Date", 10, False), ("What to do", 0, False), ("Record", 0, False), ("Who", 16, False))
 GROUP_STYLE = {"Overdue": "bold red", "This week": "bold yellow"}
+SHOWN = 200
+"""Items listed at most per group (the status line counts them all)."""
 SHOWS = frozenset({"provider", "contract", "deliverable", "note", "decision", agenda_acks.KIND})
 """The kinds of record items are about, and acknowledgements."""
 
@@ -78,20 +80,21 @@ class AgendaScreen(EditingScreen):
     def _load(self) -> None:
         store = self.database.store()
         day = today()
-        everyone = agenda.agenda(store, day)
-        shown = everyone if self.owner is None else agenda.agenda(store, day, owner=self.owner)
-        self.app.call_from_thread(self._show, shown, agenda.responsible_people(everyone))
+        groups, figures = agenda.grouped(store, day, owner=self.owner, limit=SHOWN)
+        self.app.call_from_thread(self._show, groups, figures)
 
-    def _show(self, items: list[agenda.Item], people: list[str]) -> None:
+    def _show(self, groups: dict[str, list[agenda.Item]], figures: agenda.Figures | None) -> None:
         day = today()
-        self.items = {item.id: item for item in items}
-        self.people = people
+        listed = [item for found in groups.values() for item in found]
+        self.items = {item.id: item for item in listed}
+        if self.owner is None:
+            self.people = agenda.responsible_people(listed)
         rows: list[tuple[str, list[Text]]] = []
-        for name in agenda.GROUPS:
-            found = [item for item in items if item.group(day) == name]
+        for name, found in groups.items():
             if not found:
                 continue
-            heading = cell(f"{name} ({len(found)})", style=GROUP_STYLE.get(name, "bold"))
+            count = f"first {SHOWN}" if len(found) == SHOWN else str(len(found))
+            heading = cell(f"{name} ({count})", style=GROUP_STYLE.get(name, "bold"))
             rows.append((f"group:{name}", [cell(""), heading, cell(""), cell("")]))
             for item in found:
                 late = "red" if item.day < day else ""
@@ -107,11 +110,14 @@ class AgendaScreen(EditingScreen):
                     )
                 )
         self.query_one(PanelTable).set_rows(rows)
-        overdue = sum(1 for item in items if item.day < day)
+        if figures is None:  # one person's: as listed
+            figures = agenda.Figures(len(listed), len(groups[agenda.GROUPS[0]]))
+        noun = "item" if figures.items == 1 else "items"
         who = self.owner or "everyone"
-        noun = "item" if len(items) == 1 else "items"
         self.query_one("#agenda-status", Static).update(
-            fmt.shown(f"{len(items):,} {noun}, {overdue:,} overdue · responsible: {who} (o)")
+            fmt.shown(
+                f"{figures.items:,} {noun}, {figures.overdue:,} overdue · responsible: {who} (o)"
+            )
         )
 
     def _current(self) -> agenda.Item | None:
