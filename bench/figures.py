@@ -282,8 +282,8 @@ def agenda_figures(s: Setting) -> list[Figure]:
     store = open_store(str(s.large_db))
     cases: dict[str, tuple[Callable[[], Any], str, float | None]] = {
         "agenda: the screen's groups and counts": (
-            lambda: (agenda.grouped(store, TODAY, limit=200), agenda.figures(store, TODAY)),
-            "agenda.grouped(store, TODAY, limit=200) + agenda.figures(store, TODAY)",
+            lambda: agenda.grouped(store, TODAY, limit=100),
+            "agenda.grouped(store, TODAY, limit=100)",
             0.100,
         ),
         "agenda: the dashboard's count": (

@@ -114,7 +114,7 @@ def bounded(
     if w.person is not None:
         query = query.where(or_(*(func.lower(column) == w.person for column in people)))
     if w.counts is not None:
-        sub = query.add_columns(day.label("agenda_day")).subquery()
+        sub = query.with_only_columns(day.label("agenda_day")).subquery()
         overdue = sub.c.agenda_day < sql_day(conn, w.today - timedelta(days=offset))
         counted = select(func.count(), func.count().filter(overdue)).select_from(sub)
         total, late = conn.execute(counted).one()

@@ -26,7 +26,7 @@ from kpotui.tui.widgets.panel_table import PanelTable, cell
 
 COLUMNS = (("Date", 10, False), ("What to do", 0, False), ("Record", 0, False), ("Who", 16, False))
 GROUP_STYLE = {"Overdue": "bold red", "This week": "bold yellow"}
-SHOWN = 200
+SHOWN = 100
 """Items listed at most per group (the status line counts them all)."""
 SHOWS = frozenset({"provider", "contract", "deliverable", "note", "decision", agenda_acks.KIND})
 """The kinds of record items are about, and acknowledgements."""
