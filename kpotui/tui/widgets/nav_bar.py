@@ -48,8 +48,9 @@ class NavBar(Static):
 
         tabs = tabs_of(wide=True)
         if brand.cell_length + tabs.cell_length + tail.cell_length + 1 > self.size.width:
-            brand = Content("")  # the screens' names matter more than the app's
-        if tabs.cell_length + tail.cell_length + 1 > self.size.width:
-            tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
+            if tabs.cell_length + tail.cell_length + 1 <= self.size.width:
+                brand = Content("")  # the screens' names matter more than the app's
+            else:
+                tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
         gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
         self.update(Content.assemble(brand, tabs, " " * gap, tail))
