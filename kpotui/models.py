@@ -316,7 +316,7 @@ class Note(Tracked, table=True):
         Index("ix_note_task", "task_id", "review_by"),
         Index("ix_note_contract", "contract_id"),
         Index("ix_note_provider", "provider_id"),
-        Index("ix_note_review", "review_by"),
+        Index("ix_note_review", "review_by", "task_id"),
     )
 
     title: str = Field(unique=True, nullable=False)

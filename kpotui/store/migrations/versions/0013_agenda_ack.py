@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 INDEXES = {
     "ix_deliverable_status_submitted": ("deliverable", ["status", "submitted_date"]),
     "ix_decision_status_date": ("decision", ["status", "date", "contract_id"]),
-    "ix_note_review": ("note", ["review_by"]),
+    "ix_note_review": ("note", ["review_by", "task_id"]),
 }
 """What the agenda reads by date: work awaiting review, proposed decisions, notes."""
 
