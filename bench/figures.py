@@ -319,6 +319,8 @@ def exit_figures(s: Setting) -> list[Figure]:
         figures.append(figure)
     store.close()
     return figures
+
+
 def sla_figure(s: Setting) -> Figure:
     """``kpotui report sla``'s queries: the contracts with targets and their current
     period's figures, on the large firm (page cache warmed first); the whole call, with
@@ -363,6 +365,60 @@ def sla_figure(s: Setting) -> Figure:
     )
     store.close()
     return figure
+
+
+def agenda_figures(s: Setting) -> list[Figure]:
+    """The agenda's queries in this process (the store warmed once), and the Agenda screen
+    opened in the app (a process per run)."""
+    from kpotui.services import agenda
+    from kpotui.store import open_store
+
+    store = open_store(str(s.large_db))
+    cases: dict[str, tuple[Callable[[], Any], str, float | None]] = {
+        "agenda: the screen's groups and counts": (
+            lambda: agenda.grouped(store, TODAY, limit=100),
+            "agenda.grouped(store, TODAY, limit=100)",
+            0.100,
+        ),
+        "agenda: the dashboard's count": (
+            lambda: agenda.figures(store, TODAY),
+            "agenda.figures(store, TODAY)",
+            0.100,
+        ),
+        "agenda: every item (kpotui agenda)": (
+            lambda: agenda.agenda(store, TODAY),
+            "agenda.agenda(store, TODAY)",
+            None,
+        ),
+    }
+    figures = []
+    for name, (query, command, target) in cases.items():
+        query()  # warm the page cache, as a second run has
+
+        def timed(query: Callable[[], Any] = query) -> float:
+            start = time.perf_counter()
+            query()
+            return time.perf_counter() - start
+
+        figure = Figure(name, median(repeat(s.runs, timed)), "s", f"{command}, in bench/run.py")
+        if target is not None:
+            figure.target, figure.met = f"≤ {target * 1000:.0f} ms", figure.value <= target
+        figures.append(figure)
+    listed = agenda.agenda(store, TODAY)
+    figures[-1].notes.append(
+        f"{len(listed):,} items, {sum(i.day < TODAY for i in listed):,} overdue"
+    )
+    store.close()
+    opened = [json.loads(_probe("agenda", s.large_db, s).output)["open"] for _ in range(s.runs)]
+    figure = Figure(
+        "TUI: key 8 to the Agenda drawn",
+        median(opened),
+        "s",
+        "python bench/probes/tui.py agenda bench/data/large.db",
+    )
+    figure.target, figure.met = "≤ 0.5 s", figure.value <= 0.5
+    figures.append(figure)
+    return figures
 
 
 def import_figures(s: Setting) -> list[Figure]:

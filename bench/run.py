@@ -41,6 +41,7 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "log": f.log_figures,
     "exit": f.exit_figures,
     "sla": f.sla_figure,
+    "agenda": f.agenda_figures,
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,

@@ -245,6 +245,7 @@ class Deliverable(Tracked, table=True):
         UniqueConstraint("contract_id", "title", name="uq_deliverable_contract_title"),
         Index("ix_deliverable_status_due", "status", "due_date", "contract_id"),
         Index("ix_deliverable_due", "due_date"),
+        Index("ix_deliverable_status_submitted", "status", "submitted_date"),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -352,6 +353,7 @@ class Note(Tracked, table=True):
         Index("ix_note_task", "task_id", "review_by"),
         Index("ix_note_contract", "contract_id"),
         Index("ix_note_provider", "provider_id"),
+        Index("ix_note_review", "review_by", "task_id"),
     )
 
     title: str = Field(unique=True, nullable=False)
@@ -372,6 +374,7 @@ class Decision(Tracked, table=True):
             "contract_id", "date", "summary", name="uq_decision_contract_date_summary"
         ),
         Index("ix_decision_date", "date", "made_by", "reversible"),
+        Index("ix_decision_status_date", "status", "date", "contract_id"),
     )
 
     contract_id: int = Field(foreign_key="contract.id", nullable=False)
@@ -430,3 +433,27 @@ class Setting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_by: str = Field(nullable=False)
     """The OS account that last set or reset it."""
+
+
+class AgendaAck(SQLModel, table=True):
+    """An agenda item someone acknowledged (see :mod:`kpotui.services.agenda`).
+
+    The item stays off the agenda while its record keeps the version it had then; the
+    item's id holds its date, so a new date is a new item (migration 0013).
+    """
+
+    __tablename__ = "agenda_ack"
+    __table_args__ = (
+        UniqueConstraint("item_id", "record_version", name="uq_agenda_ack_item_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(nullable=False)
+    """The item's stable id, e.g. ``deliverable-due:4711:2026-12-10``."""
+    item_date: dt.date = Field(nullable=False)
+    record_kind: str = Field(nullable=False)
+    record_id: int = Field(nullable=False)
+    record_version: int = Field(nullable=False)
+    """The version of the item's record when it was acknowledged."""
+    acked_by: str = Field(nullable=False)
+    acked_at: datetime = Field(default_factory=utcnow, nullable=False)

@@ -3,6 +3,7 @@
     python bench/probes/tui.py dashboard DB      prints "ready" once every figure is drawn
     python bench/probes/tui.py keys DB RUNS      prints seconds per key press as JSON
     python bench/probes/tui.py scroll DB         pages through every deliverable (memory)
+    python bench/probes/tui.py agenda DB         prints seconds from key 8 to the agenda drawn
 
 The app runs headless (``App.run_test``): it lays out and renders every frame as in a
 terminal, only the bytes go nowhere. A frame counts when the compositor has rendered it
@@ -210,6 +211,30 @@ async def scroll_all(db: str) -> None:
         print(json.dumps({"rows": s.table.row_count, "presses": presses}), flush=True)
 
 
+async def open_agenda(db: str) -> None:
+    """Seconds from key 8, once the dashboard is drawn, to the first frame showing the
+    agenda's items and its counts (the screen loads when first shown)."""
+    from textual.widgets import Static
+
+    from kpotui.tui.widgets.panel_table import PanelTable
+
+    app = build_app(db, read_only=False, demo=False)
+    frames, watched = Frames(app), watch_dashboard(app)
+    async with app.run_test(size=SIZE):
+        await dashboard_drawn(app, frames, watched)
+        start = time.perf_counter()
+        send(app, "8")
+
+        def drawn() -> bool:
+            screen = app.screen
+            if type(screen).__name__ != "AgendaScreen" or not screen.query(PanelTable):
+                return False
+            status = str(screen.query_one("#agenda-status", Static).render())
+            return "overdue" in status and screen.query_one(PanelTable).row_count > 0
+
+        print(json.dumps({"open": await frames.first(drawn) - start}), flush=True)
+
+
 def main() -> None:
     mode, db = sys.argv[1], sys.argv[2]
     if mode == "dashboard":
@@ -218,6 +243,8 @@ def main() -> None:
         asyncio.run(press_keys(db, int(sys.argv[3])))
     elif mode == "scroll":
         asyncio.run(scroll_all(db))
+    elif mode == "agenda":
+        asyncio.run(open_agenda(db))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

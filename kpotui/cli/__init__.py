@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from kpotui.cli.agenda import agenda_command
 from kpotui.cli.common import AppContext, KpotuiGroup
 from kpotui.cli.data import export_command, import_command, list_command, report_command
 from kpotui.cli.db import backup_command, config_group, db_group, init_command
@@ -61,3 +62,4 @@ main.add_command(show_command)
 main.add_command(add_command)
 main.add_command(set_command)
 main.add_command(delete_command)
+main.add_command(agenda_command)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kpotui.models import AuditAction
-from kpotui.services import settings
+from kpotui.services import agenda_acks, settings
 from kpotui.services.audit import AUDIT
 from kpotui.services.errors import NotFoundError, ServiceError
 from kpotui.services.fields import KINDS
@@ -27,6 +27,7 @@ KIND_SPELLINGS: dict[str, tuple[str, ...]] = {
         for spec in KINDS.values()
     },
     settings.KIND: ("settings", settings.KIND),
+    agenda_acks.KIND: (agenda_acks.KIND, "acknowledgements"),
 }
 """Kind in the audit trail -> how people may name it; the first is how it is listed."""
 VALUE_WIDTH = 40

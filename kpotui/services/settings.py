@@ -120,6 +120,62 @@ NOTICE_WARNING_DAYS = FirmSetting(
 )
 
 
+def day_list(value: str) -> str:
+    """A comma list of whole days from 1 to 3650 (``90,60,30,7``), normalised: largest
+    first, no repeats."""
+    days = set()
+    for part in value.split(","):
+        text = part.strip()
+        if not text.isdigit() or not 1 <= int(text) <= 3650:
+            raise ValueError(f"{text!r} is not a number of days from 1 to 3650 (e.g. 90,60,30,7)")
+        days.add(int(text))
+    return ",".join(str(day) for day in sorted(days, reverse=True))
+
+
+AGENDA_REVIEW_DAYS = FirmSetting(
+    "agenda_review_days",
+    int,
+    5,
+    whole_days(1, 365),
+    "A submitted deliverable is due for review this many days after submission.",
+)
+AGENDA_LEAD_TIMES = FirmSetting(
+    "agenda_lead_times",
+    str,
+    "90,60,30,7",
+    day_list,
+    "Days before a notice deadline that the agenda announces it (and calendars remind).",
+)
+SECURITY_REVIEW_RESTRICTED_DAYS = FirmSetting(
+    "security_review_restricted_days",
+    int,
+    180,
+    whole_days(1, 3650),
+    "A provider holding restricted data is reviewed again this many days after the last.",
+)
+SECURITY_REVIEW_CONFIDENTIAL_DAYS = FirmSetting(
+    "security_review_confidential_days",
+    int,
+    365,
+    whole_days(1, 3650),
+    "The same, for a provider holding confidential data at most.",
+)
+SECURITY_REVIEW_INTERNAL_DAYS = FirmSetting(
+    "security_review_internal_days",
+    int,
+    730,
+    whole_days(1, 3650),
+    "The same, for a provider holding internal data at most.",
+)
+PROPOSED_DECISION_DAYS = FirmSetting(
+    "proposed_decision_days",
+    int,
+    14,
+    whole_days(1, 365),
+    "A decision still proposed this many days after its date is due for ratification.",
+)
+
+
 def whole_count(low: int, high: int) -> Callable[[int], int]:
     """A validator for a count from ``low`` to ``high``."""
 
@@ -140,7 +196,19 @@ SLA_MIN_DELIVERABLES = FirmSetting(
 )
 
 REGISTRY: dict[str, FirmSetting[Any]] = {
-    s.key: s for s in (CURRENCY, DUE_SOON_DAYS, NOTICE_WARNING_DAYS, SLA_MIN_DELIVERABLES)
+    s.key: s
+    for s in (
+        CURRENCY,
+        DUE_SOON_DAYS,
+        NOTICE_WARNING_DAYS,
+        AGENDA_REVIEW_DAYS,
+        AGENDA_LEAD_TIMES,
+        SECURITY_REVIEW_RESTRICTED_DAYS,
+        SECURITY_REVIEW_CONFIDENTIAL_DAYS,
+        SECURITY_REVIEW_INTERNAL_DAYS,
+        PROPOSED_DECISION_DAYS,
+        SLA_MIN_DELIVERABLES,
+    )
 }
 """Every firm setting by key, in the order lists show them."""
 

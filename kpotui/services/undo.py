@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, String, cast, exists, func, literal, select
 
 from kpotui.models import AuditAction
-from kpotui.services import audit, records, settings, statements, writes
+from kpotui.services import agenda_acks, audit, records, settings, statements, writes
 from kpotui.services.errors import ServiceError, UndoError
 from kpotui.services.fields import KindSpec, kind_spec
 from kpotui.store import Store
@@ -207,7 +207,10 @@ def _revert_all(conn: Connection, plan: UndoPlan, marker: str) -> None:
     batch = writes.Batch(conn, problems, label=marker, restoring=True)
     for chunk in _chunks_newest_first(conn, plan):
         for (action, kind), run in groupby(chunk, key=lambda e: (e["action"], e["kind"])):
-            if action == AuditAction.CREATE:
+            if kind == agenda_acks.KIND:
+                for event in run:
+                    agenda_acks.revert_created(conn, event, batch=marker)
+            elif action == AuditAction.CREATE:
                 _delete_created(batch, kind_spec(kind), list(run))
             else:
                 for event in run:

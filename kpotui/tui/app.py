@@ -1,4 +1,4 @@
-"""The Textual app: seven screens (modes) one key away, help, commands, themes, keymap.
+"""The Textual app: eight screens (modes) one key away, help, commands, themes, keymap.
 
 Start-up imports Textual and this package's light modules only: the database is opened by
 a worker after the first frame, and each screen's module is imported when first shown.
@@ -90,7 +90,7 @@ class KpoApp(App[None]):
                 "Screens" if s.mode == "dashboard" else s.label,
                 id=f"app.{s.mode}",
                 show=s.mode == "dashboard",
-                key_display="1-7" if s.mode == "dashboard" else None,
+                key_display="1-8" if s.mode == "dashboard" else None,
             )
             for s in MAIN_SCREENS
         ),
@@ -109,7 +109,7 @@ class KpoApp(App[None]):
             priority=True,
         ),
     ]
-    """The footer shows the seven screen keys as one ``1-7``; the top bar names each. ``u``,
+    """The footer shows the eight screen keys as one ``1-8``; the top bar names each. ``u``,
     ``,`` and ``c`` stay off the footer (no room at 80 columns): help and the palette list them.
 
     Tab and shift+tab are priority keys of the app, so the focus moves as the app reads

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from kpotui.models import SQLModel
-from kpotui.services import settings, writes
+from kpotui.services import agenda, agenda_acks, settings, writes
 from kpotui.store import migrate, open_store
 from kpotui.store.migrate import MigrationError
 from tests.services import factories
@@ -71,6 +72,15 @@ def populate(url: str) -> None:
             factories.decision(store, f"Decision {code}", contract=code)
     settings.set_value(store, "currency", "USD")
     writes.create(store, "rate", {"currency": "EUR", "date": "2025-01-01", "rate": "1.1"})
+    item = agenda.agenda(store, date(2025, 6, 1))[0]
+    agenda_acks.acknowledge(
+        store,
+        item_id=item.id,
+        day=item.day,
+        record_kind=item.record_kind,
+        record_id=item.record_id,
+        record_version=item.record_version,
+    )
     store.close()
 
 

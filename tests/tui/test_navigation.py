@@ -1,4 +1,4 @@
-"""Moving around: the seven screens, help, the command palette, keymap and theme from config."""
+"""Moving around: the eight screens, help, the command palette, keymap and theme from config."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ SCREEN_CLASSES = {s.mode: s.class_name for s in MAIN_SCREENS}
 
 
 @AT_SCALE
-async def test_each_of_the_seven_screens_is_one_key_away(make_app: Callable[..., KpoApp]) -> None:
+async def test_each_of_the_eight_screens_is_one_key_away(make_app: Callable[..., KpoApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "DashboardScreen"
         for key, mode in [
+            ("8", "agenda"),
             ("7", "decisions"),
             ("3", "deliverables"),
             ("2", "contracts"),

@@ -46,8 +46,10 @@ def title(app: KpoApp, panel: str) -> str:
 
 
 def assert_figures_agree(app: KpoApp) -> list[int]:
-    """Each top-line figure's counts are its panel title's; returns the notice figures."""
-    figures = top_line(app)
+    """Each top-line figure's counts are its panel title's (the agenda's has no panel:
+    tests/tui/test_agenda_screen.py checks it); returns the notice figures."""
+    agenda, *figures = top_line(app)
+    assert agenda.startswith("agenda: ")
     assert len(figures) == len(PANELS)
     notice: list[int] = []
     for figure in figures:

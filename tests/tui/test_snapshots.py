@@ -118,3 +118,8 @@ def test_provider_trend_chart(
 ) -> None:
     keys = ("6", "enter", "left_square_bracket")  # Trend is the last tab
     assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agenda(snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("8"))

@@ -1,4 +1,4 @@
-"""The seven main screens, each a mode of the app reachable by one key from anywhere.
+"""The eight main screens, each a mode of the app reachable by one key from anywhere.
 
 Screen modules are imported only when a screen is first shown, so the dashboard paints
 without loading the rest (or SQLAlchemy).
@@ -31,6 +31,7 @@ MAIN_SCREENS = (
     MainScreen("notes", "Notes", "5", "notes", "NotesScreen", "note"),
     MainScreen("providers", "Providers", "6", "providers", "ProvidersScreen", "provider"),
     MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision"),
+    MainScreen("agenda", "Agenda", "8", "agenda", "AgendaScreen", None),
 )
 
 RATES_SCREEN = MainScreen("rates", "Exchange rates", "", "rates", "RatesScreen", "rate")

@@ -28,7 +28,7 @@ from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
 from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
 
 if TYPE_CHECKING:
-    from kpotui.services import insights
+    from kpotui.services import agenda, insights
 
 BAR_WIDTH = 10
 COUNTRIES = 6
@@ -83,7 +83,9 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
     ),
 }
 """Panel id -> title and columns (label, width, right-aligned); width 0 takes what is left."""
-EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision", "rate"})
+EVERY_KIND = frozenset(
+    {"provider", "contract", "deliverable", "task", "note", "decision", "rate", "agenda"}
+)
 """What the panels read: every kind of record (named here: the first screen imports no
 database code, which :mod:`kpotui.services.fields` does)."""
 
@@ -110,7 +112,8 @@ class DashboardScreen(KpoScreen):
         "per provider, the on-time rate (first submission by the due date), 1st OK (accepted "
         "work never sent back), quality and rounds of rework; and where the money goes. "
         "Tab moves between "
-        "panels, enter opens the record behind a row (a matrix cell lists its activities)."
+        "panels, enter opens the record behind a row (a matrix cell lists its activities); "
+        "a (or the agenda's count on the top line) opens the agenda."
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,6 +127,7 @@ class DashboardScreen(KpoScreen):
             priority=True,
         ),
         Binding("r", "reload", "Reload", id="dashboard.reload"),
+        Binding("a", "app.switch_mode('agenda')", "Agenda", id="dashboard.agenda", show=False),
     ]
     """Tab is a priority key, like the app's (see :class:`~kpotui.tui.app.KpoApp`): as a
     plain one, the app's would hide it from the footer."""
@@ -197,6 +201,9 @@ class DashboardScreen(KpoScreen):
         store = self.database.store()  # the first screen opens the database (see AppDatabase)
         show(self.query_one(NavBar).update_content)  # the database's name is known now
         days = firm_horizons(store)
+        from kpotui.services import agenda
+
+        show(self._show_agenda, agenda.figures(store, today()))
         show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))
         found = insights.renewals(store, notice_warning_days=days.notice_warning_days)
         counts = insights.NoticeFigures.of(found, today())
@@ -216,10 +223,17 @@ class DashboardScreen(KpoScreen):
     def _figure(self, name: str, text: str) -> None:
         """Add one figure to the headline (they arrive one question at a time)."""
         self.figures[name] = text
-        order = ("overdue", "soon", "notice", "risk", "decisions")
+        order = ("agenda", "overdue", "soon", "notice", "risk", "decisions")
         self.query_one("#headline", Static).update(
             Text.from_markup("  ·  ".join(self.figures[k] for k in order if k in self.figures))
         )
+
+    def _show_agenda(self, figures: agenda.Figures) -> None:
+        """The agenda's count, a link to it (as ``a`` is)."""
+        style = "bold red" if figures.overdue else "green"
+        link = "@click=app.switch_mode('agenda')"
+        counts = f"[{style}]{figures.items:,}[/] items, {figures.overdue:,} overdue"
+        self._figure("agenda", f"[{link}]agenda: {counts} (a)[/]")
 
     def _show_due(self, due: insights.DueWork) -> None:
         style = "bold red" if due.overdue_count else "green"

@@ -1,4 +1,4 @@
-"""The top line: the seven screens with their keys, the current one marked, and the database."""
+"""The top line: the eight screens with their keys, the current one marked, and the database."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ class NavBar(Static):
 
         tabs = tabs_of(wide=True)
         if brand.cell_length + tabs.cell_length + tail.cell_length + 1 > self.size.width:
-            tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
+            if tabs.cell_length + tail.cell_length + 1 <= self.size.width:
+                brand = Content("")  # the screens' names matter more than the app's
+            else:
+                tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
         gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
         self.update(Content.assemble(brand, tabs, " " * gap, tail))
