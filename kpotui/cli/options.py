@@ -101,8 +101,18 @@ class KindChoice(click.Choice[str]):
         text = str(value).strip().lower()
         plural = KINDS.get(text, text)
         if plural not in self.choices:
-            raise UserError(f"unknown kind {value!r} (known: {', '.join(self.choices)})")
+            raise UserError(unknown_kind(str(value), list(self.choices)))
         return plural
+
+
+def unknown_kind(value: str, known: list[str]) -> str:
+    """``unknown kind 'contrats' (known: ..., did you mean contracts?)``."""
+    from difflib import get_close_matches
+
+    names = [*known, *KINDS]
+    close = get_close_matches(value.strip().lower(), names, n=1, cutoff=0.6)
+    hint = f", did you mean {KINDS.get(close[0], close[0])}?" if close else ""
+    return f"unknown kind {value!r} (known: {', '.join(known)}{hint})"
 
 
 def format_option(*choices: str, default: str | None = None, help: str) -> Callable[[F], F]:
