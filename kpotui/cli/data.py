@@ -320,10 +320,11 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
 
     console = Console(highlight=False)
     if title:
-        console.print(Text(visible(title), style="bold"))
+        console.print(Text(visible(title), style="bold"), soft_wrap=True)
     for section in sections:
-        caption = Text(visible(section.title)) if section.title else None
-        table = Table(title=caption, title_justify="left")
+        if section.title:  # a line of its own (a table's title is padded to its width),
+            console.print(Text(visible(section.title)), soft_wrap=True)  # the terminal wraps
+        table = Table()
         for name in section.columns:
             table.add_column(name, overflow="fold")
         for row in section.rows:

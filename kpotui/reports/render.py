@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
+
 from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import Record, json_safe
 from kpotui.text import json_visible, visible
@@ -38,14 +40,19 @@ def render_json(report: Report) -> str:
 
 
 def aligned_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
-    """A plain-text table: columns padded to their widest cell, a rule under the header."""
+    """A plain-text table: columns padded to their widest cell, a rule under the header.
+
+    Widths are terminal cells (:func:`rich.cells.cell_len`): an emoji or a CJK character
+    takes two, so the columns after it stay aligned. No line ends in spaces."""
     rows = [[visible(cell) for cell in row] for row in rows]
-    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+    table = [columns, *rows]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(columns))]
     lines = []
-    for row in [columns, *rows]:
-        lines.append(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+    for row in table:
+        padded = (
+            cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)
         )
+        lines.append("  ".join(padded).rstrip())
     lines.insert(1, "  ".join("-" * width for width in widths))
     return lines
 

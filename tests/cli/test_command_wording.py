@@ -132,3 +132,37 @@ def test_config_get_db_names_the_database_in_use(tmp_path: Path) -> None:
     configured = str(tmp_path / "k.db")
     assert run("config", "set", "db", configured)[0] == 0
     assert run("config", "get", "db") == (0, f"{configured}\n")
+
+
+def cells_before(line: str, text: str) -> int:
+    """How many terminal cells of ``line`` come before ``text``."""
+    from rich.cells import cell_len
+
+    return cell_len(line[: line.index(text)])
+
+
+def test_plain_tables_align_by_terminal_cells_without_trailing_spaces() -> None:
+    from kpotui.reports.render import aligned_lines
+
+    rows = [["⚖️ Legal", "K1", ""], ["日本語", "K22", ""], ["plain", "K3", "z"]]
+    lines = aligned_lines(["name", "code", "x"], rows)
+    assert lines[0] == "name      code  x"
+    assert all(line == line.rstrip() for line in lines)
+    assert {cells_before(line, "K") for line in lines[2:]} == {10}
+
+
+def test_terminal_tables_have_no_trailing_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kpotui.cli.data import _rich_sections
+    from kpotui.reports.render import Section
+
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "40")
+    rows = [["⚖️ Legal", "1"], ["日本語", "2"]]
+    _rich_sections([Section("A section title long enough to wrap at forty", ["name", "n"], rows)])
+    lines = screen.getvalue().splitlines()
+    assert lines[0] == "A section title long enough to wrap at forty"
+    assert all(line == line.rstrip() for line in lines)
+    assert cells_before(lines[-3], "1") == cells_before(lines[-2], "2")
