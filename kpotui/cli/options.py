@@ -32,6 +32,7 @@ REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _OFFSET = re.compile(r"([+-])(\d{1,6})([dw])")
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DayType(click.ParamType):
@@ -53,6 +54,13 @@ class DayType(click.ParamType):
         except ValueError:
             pass
         offset = _offset(text)
+        if offset is None and _DATE_SHAPE.fullmatch(text):
+            from kpotui.services.validation import parse_day
+
+            try:
+                parse_day(text)
+            except ValueError as exc:
+                raise UserError(f"{where}: {exc}") from None
         if offset is None:
             raise UserError(f"{where}: {str(value)[:40]!r} is not a date (use {DATE_FORMS})")
         try:

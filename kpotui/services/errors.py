@@ -10,11 +10,19 @@ class ServiceError(Exception):
 
 
 class ValidationError(ServiceError):
-    """One or more fields are invalid; ``errors`` maps field name -> message."""
+    """One or more fields are invalid; ``errors`` maps field name -> message.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    The text names each field as users see it (``Accepted date: ...``); ``labelled``
+    false keeps the names as given (a firm setting's key, which users type)."""
+
+    def __init__(self, errors: dict[str, str], *, labelled: bool = True) -> None:
+        from kpotui.services.fields import label  # fields imports the models: only now
+
         self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        named = label if labelled else str
+        super().__init__(
+            "; ".join(f"{named(name)}: {why}" if name else why for name, why in errors.items())
+        )
 
 
 class NotFoundError(ServiceError):

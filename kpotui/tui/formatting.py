@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.content import Content
 
+from kpotui.services import fields
 from kpotui.text import visible
 
 NONE = "—"
@@ -82,19 +83,9 @@ def listed(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-LABELS = {
-    "nda_signed": "NDA signed",
-    "in_house_estimate": "In-house estimate",
-    "in_house_monthly_cost": "In-house cost / month",
-    "outsourced_monthly_cost": "Outsourced cost / month",
-    "contact_email": "Contact e-mail",
-}
-"""Labels that capitalising the field name gets wrong."""
-
-
 def label(field_name: str) -> str:
-    """``service_line`` -> ``Service line``."""
-    return LABELS.get(field_name) or field_name.replace("_", " ").capitalize()
+    """``service_line`` -> ``Service line`` (see :func:`kpotui.services.fields.label`)."""
+    return fields.label(field_name)
 
 
 def one_line(text: str | None, limit: int = 200) -> str:
