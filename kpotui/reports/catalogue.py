@@ -37,10 +37,6 @@ def _number(amount: Decimal | None) -> float | None:
     return None if amount is None else float(amount)
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
 def _share(fraction: float | None) -> str:
     return "-" if fraction is None else f"{fraction:.0%}"
 
@@ -230,7 +226,7 @@ def _concentration(spread: insights.Concentration) -> list[Section]:
 
 
 def _shares(title: str, label: str, shares: list[insights.Share]) -> Section:
-    rows = [[s.name, s.currency, _money(s.amount), _spend_share(s.share)] for s in shares]
+    rows = [[s.name, s.currency, money.figure(s.amount), _spend_share(s.share)] for s in shares]
     return Section(title, [label, "currency", "contract value", "share"], rows)
 
 
@@ -309,9 +305,9 @@ def costs_report(store: Store, today: date) -> Report:
                         c.provider,
                         c.currency,
                         str(c.contracts),
-                        _money(c.contract_value),
-                        "-" if c.in_house_estimate is None else _money(c.in_house_estimate),
-                        "-" if c.saving is None else _money(c.saving),
+                        money.figure(c.contract_value),
+                        "-" if c.in_house_estimate is None else money.figure(c.in_house_estimate),
+                        "-" if c.saving is None else money.figure(c.saving),
                     ]
                     for c in by_contract
                 ],
@@ -325,8 +321,8 @@ def costs_report(store: Store, today: date) -> Report:
                         a.provider or "(in-house)",
                         a.currency,
                         str(a.activities),
-                        _money(a.outsourced_monthly_cost),
-                        _money(a.in_house_monthly_cost),
+                        money.figure(a.outsourced_monthly_cost),
+                        money.figure(a.in_house_monthly_cost),
                     ]
                     for a in by_activity
                 ],

@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from kpotui.services import money
 from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import Record, json_safe
 from kpotui.text import json_visible, visible
@@ -89,7 +90,8 @@ def render_markdown(report: Report) -> str:
 
 def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], list[list[str]]]:
     """Columns and cells for showing records as a table (long texts left out; derived
-    figures, such as a deliverable's rounds of rework, last)."""
+    figures, such as a deliverable's rounds of rework, last; money as every table shows
+    it)."""
     fields = [f for f in (*spec.fields, *spec.derived) if f.type is not FieldType.LONG_TEXT]
     rows = []
     for record in records:
@@ -100,6 +102,8 @@ def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], 
                 cells.append(", ".join(value))
             elif isinstance(value, bool):
                 cells.append("true" if value else "false")
+            elif f.type is FieldType.MONEY and value is not None:
+                cells.append(money.figure(value))  # beside the record's currency
             else:
                 cells.append("" if value is None else str(json_safe(value)))
         rows.append(cells)

@@ -120,8 +120,16 @@ def per_currency(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return sums
 
 
+def figure(amount: Decimal) -> str:
+    """An amount as every screen, table and report shows it: thousands separators and two
+    decimals, as amounts are kept (to the cent in every currency): ``552,000.00``."""
+    return f"{amount:,.2f}"
+
+
 def amount_text(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.2f}"
+    """The one money format, code first: ``USD 134,500.00`` (a table with a currency
+    column of its own shows just the :func:`figure` beside it)."""
+    return f"{currency} {figure(amount)}"
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,19 @@ from rich.text import Text
 from textual.content import Content
 
 from kpotui.services import fields
+from kpotui.services.money import amount_text, figure
 from kpotui.text import visible
 
 NONE = "—"
 """Shown for a value that is not set, where a blank would be ambiguous."""
 
 
-def money(amount: Decimal | None, currency: str | None = None, *, cents: bool = True) -> str:
-    """``USD 552,000.00`` (or ``552,000`` without cents); blank when unset."""
+def money(amount: Decimal | None, currency: str | None = None) -> str:
+    """``USD 552,000.00`` (:func:`kpotui.services.money.amount_text`), or ``552,000.00``
+    beside a currency column; blank when unset."""
     if amount is None:
         return ""
-    text = f"{amount:,.2f}" if cents else f"{amount:,.0f}"
-    return f"{currency} {text}" if currency else text
+    return amount_text(currency, amount) if currency else figure(amount)
 
 
 def short_money(amount: Decimal) -> str:

@@ -166,3 +166,16 @@ def test_terminal_tables_have_no_trailing_spaces(monkeypatch: pytest.MonkeyPatch
     assert lines[0] == "A section title long enough to wrap at forty"
     assert all(line == line.rstrip() for line in lines)
     assert cells_before(lines[-3], "1") == cells_before(lines[-2], "2")
+
+
+def test_a_listed_amount_has_separators_and_two_decimals(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    doc = (
+        'format = "kpotui/1"\n[[providers]]\nname = "Acme"\n'
+        '[[contracts]]\ncode = "C-1"\ntitle = "Review"\nprovider = "Acme"\n'
+        'service_line = "legal"\nstart_date = 2025-01-01\nvalue = 552000\ncurrency = "USD"\n'
+    )
+    (tmp_path / "firm.toml").write_text(doc)
+    assert run("--db", db, "import", "-q", str(tmp_path / "firm.toml"))[0] == 0
+    code, out = run("--db", db, "list", "contracts")
+    assert code == 0 and "552,000.00" in out and "552000" not in out
