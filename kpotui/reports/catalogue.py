@@ -16,6 +16,7 @@ from kpotui.reports.render import Report, Section
 from kpotui.services import insights, money
 from kpotui.services.records import json_safe
 from kpotui.store import Store
+from kpotui.text import money_figure, money_text
 
 REPORTS = ("summary", "overdue", "risk", "costs", "providers", "decisions")
 LISTED = 200
@@ -48,7 +49,7 @@ def _spend_share(fraction: float) -> str:
 
 def _amounts(amounts: dict[str, Decimal]) -> str:
     """Amounts in several currencies, side by side (never added)."""
-    return "; ".join(money.amount_text(c, a) for c, a in sorted(amounts.items())) or "-"
+    return "; ".join(money_text(c, a) for c, a in sorted(amounts.items())) or "-"
 
 
 def _amounts_json(amounts: dict[str, Decimal]) -> list[dict[str, Any]]:
@@ -226,7 +227,7 @@ def _concentration(spread: insights.Concentration) -> list[Section]:
 
 
 def _shares(title: str, label: str, shares: list[insights.Share]) -> Section:
-    rows = [[s.name, s.currency, money.figure(s.amount), _spend_share(s.share)] for s in shares]
+    rows = [[s.name, s.currency, money_figure(s.amount), _spend_share(s.share)] for s in shares]
     return Section(title, [label, "currency", "contract value", "share"], rows)
 
 
@@ -305,9 +306,9 @@ def costs_report(store: Store, today: date) -> Report:
                         c.provider,
                         c.currency,
                         str(c.contracts),
-                        money.figure(c.contract_value),
-                        "-" if c.in_house_estimate is None else money.figure(c.in_house_estimate),
-                        "-" if c.saving is None else money.figure(c.saving),
+                        money_figure(c.contract_value),
+                        "-" if c.in_house_estimate is None else money_figure(c.in_house_estimate),
+                        "-" if c.saving is None else money_figure(c.saving),
                     ]
                     for c in by_contract
                 ],
@@ -321,8 +322,8 @@ def costs_report(store: Store, today: date) -> Report:
                         a.provider or "(in-house)",
                         a.currency,
                         str(a.activities),
-                        money.figure(a.outsourced_monthly_cost),
-                        money.figure(a.in_house_monthly_cost),
+                        money_figure(a.outsourced_monthly_cost),
+                        money_figure(a.in_house_monthly_cost),
                     ]
                     for a in by_activity
                 ],

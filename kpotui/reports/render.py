@@ -15,10 +15,9 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from kpotui.services import money
 from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import Record, json_safe
-from kpotui.text import json_visible, visible
+from kpotui.text import json_visible, money_figure, visible
 
 
 @dataclass
@@ -103,7 +102,7 @@ def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], 
             elif isinstance(value, bool):
                 cells.append("true" if value else "false")
             elif f.type is FieldType.MONEY and value is not None:
-                cells.append(money.figure(value))  # beside the record's currency
+                cells.append(money_figure(value))  # beside the record's currency
             else:
                 cells.append("" if value is None else str(json_safe(value)))
         rows.append(cells)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpotui.labels import label
+
 
 class ServiceError(Exception):
     """Base of every refusal a service makes for a reason the user can act on."""
@@ -16,8 +18,6 @@ class ValidationError(ServiceError):
     false keeps the names as given (a firm setting's key, which users type)."""
 
     def __init__(self, errors: dict[str, str], *, labelled: bool = True) -> None:
-        from kpotui.services.fields import label  # fields imports the models: only now
-
         self.errors = errors
         named = label if labelled else str
         super().__init__(

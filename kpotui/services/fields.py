@@ -287,19 +287,3 @@ def kind_spec(name: str) -> KindSpec:
 def referencing(kind: str) -> list[tuple[KindSpec, FieldSpec]]:
     """Every (kind, field) that references ``kind``: what blocks deleting one of its records."""
     return [(spec, f) for spec in KINDS.values() for f in spec.refs if f.ref == kind]
-
-
-LABELS = {
-    "nda_signed": "NDA signed",
-    "in_house_estimate": "In-house estimate",
-    "in_house_monthly_cost": "In-house cost / month",
-    "outsourced_monthly_cost": "Outsourced cost / month",
-    "contact_email": "Contact e-mail",
-}
-"""Labels that capitalising the field name gets wrong."""
-
-
-def label(field_name: str) -> str:
-    """A field as users see it, on screens and in messages: ``service_line`` ->
-    ``Service line``."""
-    return LABELS.get(field_name) or field_name.replace("_", " ").capitalize()

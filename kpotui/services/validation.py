@@ -18,8 +18,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kpotui.labels import label
 from kpotui.services.errors import ValidationError
-from kpotui.services.fields import MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec, label
+from kpotui.services.fields import MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec
 from kpotui.text import escape, first_unsafe, what
 
 MAX_TEXT = 500

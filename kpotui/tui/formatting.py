@@ -15,20 +15,19 @@ from typing import Any
 from rich.text import Text
 from textual.content import Content
 
-from kpotui.services import fields
-from kpotui.services.money import amount_text, figure
-from kpotui.text import visible
+from kpotui import labels
+from kpotui.text import money_figure, money_text, visible
 
 NONE = "—"
 """Shown for a value that is not set, where a blank would be ambiguous."""
 
 
 def money(amount: Decimal | None, currency: str | None = None) -> str:
-    """``USD 552,000.00`` (:func:`kpotui.services.money.amount_text`), or ``552,000.00``
-    beside a currency column; blank when unset."""
+    """``USD 552,000.00`` (:func:`kpotui.text.money_text`), or ``552,000.00`` beside a
+    currency column; blank when unset."""
     if amount is None:
         return ""
-    return amount_text(currency, amount) if currency else figure(amount)
+    return money_text(currency, amount) if currency else money_figure(amount)
 
 
 def short_money(amount: Decimal) -> str:
@@ -85,8 +84,8 @@ def listed(items: Iterable[str]) -> str:
 
 
 def label(field_name: str) -> str:
-    """``service_line`` -> ``Service line`` (see :func:`kpotui.services.fields.label`)."""
-    return fields.label(field_name)
+    """``service_line`` -> ``Service line`` (see :func:`kpotui.labels.label`)."""
+    return labels.label(field_name)
 
 
 def one_line(text: str | None, limit: int = 200) -> str:

@@ -129,11 +129,11 @@ async def test_the_settings_screen_refuses_a_new_currency_while_rates_exist(
 
 @pytest.mark.parametrize("amount", ["0", "134500", "552000.5", "1234567.89"])
 def test_every_screen_shows_money_in_the_one_format(amount: str) -> None:
-    from kpotui.services import money
+    from kpotui.text import money_figure, money_text
     from kpotui.tui import formatting as fmt
 
     value = Decimal(amount)
-    assert fmt.money(value, "USD") == money.amount_text("USD", value)
-    assert fmt.money(value) == money.figure(value)
+    assert fmt.money(value, "USD") == money_text("USD", value)
+    assert fmt.money(value) == money_figure(value)
     assert re.fullmatch(r"USD \d{1,3}(,\d{3})*\.\d\d", fmt.money(value, "USD"))
-    assert fmt.value_text(value) == money.figure(value)
+    assert fmt.value_text(value) == money_figure(value)
