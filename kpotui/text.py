@@ -1,4 +1,5 @@
-"""Which characters text may hold, and text that is safe to show on anyone's terminal.
+"""Which characters text may hold, text that is safe to show on anyone's terminal, and
+the one way money is written (:func:`money_text`).
 
 A record's text reaches other people's terminals (``kpotui list``, reports, the app), so a
 control character in it must never be written raw: an escape sequence could clear their
@@ -23,6 +24,7 @@ Two kinds of text:
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _ONE_LINE_UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
@@ -100,3 +102,15 @@ def json_visible(encoded: str) -> str:
     if encoded.isascii():
         return encoded
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
+def money_figure(amount: Decimal) -> str:
+    """An amount as every screen, table and report shows it: thousands separators and two
+    decimals, as amounts are kept (to the cent in every currency): ``552,000.00``."""
+    return f"{amount:,.2f}"
+
+
+def money_text(currency: str, amount: Decimal) -> str:
+    """The one money format, code first: ``USD 134,500.00`` (a table with a currency
+    column of its own shows just the :func:`money_figure` beside it)."""
+    return f"{currency} {money_figure(amount)}"

@@ -131,6 +131,10 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
         yield file
 
 
+EXPORT_NAME = "kpotui-export"
+"""The file name a TOML/JSON export takes inside a directory given as -o."""
+
+
 @click.command("export")
 @format_option("toml", "json", "csv", help="Default: from the output's extension, else toml.")
 @click.option(
@@ -138,7 +142,8 @@ def _utf8_output(path: Path | None) -> Iterator[TextIO]:
     "--output",
     "output_name",
     type=click.Path(),
-    help="A file (TOML/JSON; default: standard output) or a directory (CSV).",
+    help="A file (TOML/JSON; default: standard output) or a directory: CSV writes a file "
+    f"per kind into it, TOML/JSON write {EXPORT_NAME}.toml or .json into it.",
 )
 @quiet_option
 @pass_app
@@ -161,6 +166,8 @@ def export_command(app: AppContext, fmt: str | None, output_name: str | None, qu
             if output and output.is_dir()
             else "toml"
         )
+    if encoding != "csv" and output is not None and output.is_dir():
+        output = output / f"{EXPORT_NAME}.{encoding}"
     if encoding == "csv" and output is None:
         raise UserError("CSV export writes one file per kind: give a directory with -o")
     with opened_store(app, create=False) as store:
@@ -313,10 +320,11 @@ def _rich_sections(sections: list[Any], title: str = "") -> None:
 
     console = Console(highlight=False)
     if title:
-        console.print(Text(visible(title), style="bold"))
+        console.print(Text(visible(title), style="bold"), soft_wrap=True)
     for section in sections:
-        caption = Text(visible(section.title)) if section.title else None
-        table = Table(title=caption, title_justify="left")
+        if section.title:  # a line of its own (a table's title is padded to its width),
+            console.print(Text(visible(section.title)), soft_wrap=True)  # the terminal wraps
+        table = Table()
         for name in section.columns:
             table.add_column(name, overflow="fold")
         for row in section.rows:

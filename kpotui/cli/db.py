@@ -80,14 +80,13 @@ def db_check(app: AppContext) -> None:
 def backup_command(app: AppContext, dest: str | None) -> None:
     """Copy the database consistently, even while others use it (file mode 0600).
 
-    DEST is a file or a directory; default: next to the database, with a timestamp.
+    DEST is a file, or a directory (existing, or written with a trailing slash) to put a
+    file with a timestamp in; default: next to the database. No directory is created.
     """
-    from pathlib import Path
-
     from kpotui.store.backup import backup
 
     with opened_store(app, create=False) as store:
-        click.echo(f"backup written: {backup(store, Path(dest) if dest else None)}")
+        click.echo(f"backup written: {backup(store, dest)}")
 
 
 @click.group("config")
@@ -103,15 +102,37 @@ def config_path() -> None:
     click.echo(config_file())
 
 
+def _db_chooser(app: AppContext, configured: object) -> str | None:
+    """What chooses the database instead of the config file: ``--db``, ``KPOTUI_DB`` or
+    the default (when the file names none); None when the file's value is used."""
+    import os
+
+    if app.db:
+        return "--db"
+    if os.environ.get("KPOTUI_DB"):
+        return "KPOTUI_DB"
+    return None if configured else "default"
+
+
 @config_group.command("get")
 @click.argument("name")
+@pass_app
 @user_errors
-def config_get(name: str) -> None:
-    """Print a setting's value (its default when unset)."""
+def config_get(app: AppContext, name: str) -> None:
+    """Print a setting's value (its default when unset).
+
+    For db, the database in use: marked (default), (KPOTUI_DB) or (--db) when it is not
+    the config file's."""
     from kpotui import config
     from kpotui.tui.names import check_setting
 
     value = config.get(name)
+    chooser = _db_chooser(app, value) if name == "db" else None
+    if chooser is not None:
+        from kpotui.store import resolve_target
+
+        click.echo(f"{resolve_target(app.db)} ({chooser})")
+        return
     try:
         check_setting(name, value if isinstance(value, str) else "")
     except config.ConfigError as exc:
@@ -129,8 +150,9 @@ def config_get(name: str) -> None:
 @click.argument("value")
 @user_errors
 def config_set(name: str, value: str) -> None:
-    """Set a setting in the config file, keeping its comments (e.g. ``theme nord``,
-    ``keys.app.dashboard f1``).
+    """Set a setting in the config file, keeping its comments.
+
+    For example: 'config set theme nord', 'config set keys.app.dashboard f1'.
 
     Settings: db, theme, shared_group, allow_network_fs (true or false), currency, and
     keys.<binding id> (the ids are on the app's help screen).

@@ -16,7 +16,7 @@ from kpotui.cli.common import AppContext, UserError, pass_app, run_tui, user_err
 def demo_command(app: AppContext, no_open: bool) -> None:
     """Build or refresh the demo database and open the app on it.
 
-    The demo lives apart from your own database (``--db`` chooses another file, which must
+    The demo lives apart from your own database (--db chooses another file, which must
     be a demo database or not exist yet). Every run rebuilds it from the sample firm with
     its dates moved so that the sample's reference date is today.
     """

@@ -45,6 +45,7 @@ REPORTS = (
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or days or weeks from today: +14d, -30d, +2w"
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _OFFSET = re.compile(r"([+-])(\d{1,6})([dw])")
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DayType(click.ParamType):
@@ -66,6 +67,13 @@ class DayType(click.ParamType):
         except ValueError:
             pass
         offset = _offset(text)
+        if offset is None and _DATE_SHAPE.fullmatch(text):
+            from kpotui.services.validation import parse_day
+
+            try:
+                parse_day(text)
+            except ValueError as exc:
+                raise UserError(f"{where}: {exc}") from None
         if offset is None:
             raise UserError(f"{where}: {str(value)[:40]!r} is not a date (use {DATE_FORMS})")
         try:
@@ -115,9 +123,20 @@ class KindChoice(click.Choice[str]):
         text = str(value).strip().lower()
         plural = KIND_ALIASES.get(text) or KINDS.get(text, text)
         if plural not in self.choices:
-            known = ", ".join(self.choices)
-            raise UserError(f"unknown kind {value!r} (known: {known}; activities are tasks)")
+            raise UserError(unknown_kind(str(value), list(self.choices)))
         return plural
+
+
+def unknown_kind(value: str, known: list[str]) -> str:
+    """``unknown kind 'contrats' (known: ..., did you mean contracts?)``."""
+    from difflib import get_close_matches
+
+    names = [*known, *KINDS, *KIND_ALIASES]
+    close = get_close_matches(value.strip().lower(), names, n=1, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = f", did you mean {KIND_ALIASES.get(close[0]) or KINDS.get(close[0], close[0])}?"
+    return f"unknown kind {value!r} (known: {', '.join(known)}; activities are tasks{hint})"
 
 
 def format_option(*choices: str, default: str | None = None, help: str) -> Callable[[F], F]:

@@ -90,7 +90,10 @@ def setting_get(app: AppContext, key: str, shape: str) -> None:
 @pass_app
 @user_errors
 def setting_set(app: AppContext, key: str, value: str, expect_version: int | None) -> None:
-    """Set a firm setting for everyone (e.g. ``currency USD``), audited."""
+    """Set a firm setting for everyone, audited.
+
+    For example: 'setting set currency USD'.
+    """
     from kpotui.services import settings
 
     settings.parse(key, value)  # a bad key or value is refused before the database is opened

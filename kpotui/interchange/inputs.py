@@ -144,6 +144,10 @@ def _source(
         problems.add(at, "cannot tell the format: name it .toml, .json or .csv, or use --format")
         return None
     spec = _csv_kind(path, kind) if chosen == "csv" else None
+    if chosen == "csv" and spec is None and kind:
+        known = ", ".join(s.plural for s in KINDS.values())
+        problems.add(at, f"--kind: unknown kind {kind!r} (known: {known})")
+        return None
     if chosen == "csv" and spec is None:
         kinds = ", ".join(f"{s.plural}.csv" for s in KINDS.values())
         problems.add(at, f"cannot tell the kind from the file name ({kinds}); use --kind")

@@ -18,6 +18,7 @@ from kpotui.services import insights, money, settings, sla
 from kpotui.services.periods import Period
 from kpotui.services.records import json_safe
 from kpotui.store import Store
+from kpotui.text import money_figure, money_text
 
 REPORTS = (
     "summary",
@@ -50,10 +51,6 @@ def _number(amount: Decimal | None) -> float | None:
     return None if amount is None else float(amount)
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
 def _share(fraction: float | None) -> str:
     return "-" if fraction is None else f"{fraction:.0%}"
 
@@ -65,7 +62,7 @@ def _spend_share(fraction: float) -> str:
 
 def _amounts(amounts: dict[str, Decimal]) -> str:
     """Amounts in several currencies, side by side (never added)."""
-    return "; ".join(money.amount_text(c, a) for c, a in sorted(amounts.items())) or "-"
+    return "; ".join(money_text(c, a) for c, a in sorted(amounts.items())) or "-"
 
 
 def _amounts_json(amounts: dict[str, Decimal]) -> list[dict[str, Any]]:
@@ -243,7 +240,7 @@ def _concentration(spread: insights.Concentration) -> list[Section]:
 
 
 def _shares(title: str, label: str, shares: list[insights.Share]) -> Section:
-    rows = [[s.name, s.currency, _money(s.amount), _spend_share(s.share)] for s in shares]
+    rows = [[s.name, s.currency, money_figure(s.amount), _spend_share(s.share)] for s in shares]
     return Section(title, [label, "currency", "contract value", "share"], rows)
 
 
@@ -322,9 +319,9 @@ def costs_report(store: Store, today: date) -> Report:
                         c.provider,
                         c.currency,
                         str(c.contracts),
-                        _money(c.contract_value),
-                        "-" if c.in_house_estimate is None else _money(c.in_house_estimate),
-                        "-" if c.saving is None else _money(c.saving),
+                        money_figure(c.contract_value),
+                        "-" if c.in_house_estimate is None else money_figure(c.in_house_estimate),
+                        "-" if c.saving is None else money_figure(c.saving),
                     ]
                     for c in by_contract
                 ],
@@ -338,8 +335,8 @@ def costs_report(store: Store, today: date) -> Report:
                         a.provider or "(in-house)",
                         a.currency,
                         str(a.activities),
-                        _money(a.outsourced_monthly_cost),
-                        _money(a.in_house_monthly_cost),
+                        money_figure(a.outsourced_monthly_cost),
+                        money_figure(a.in_house_monthly_cost),
                     ]
                     for a in by_activity
                 ],

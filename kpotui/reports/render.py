@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
+
 from kpotui.services.fields import FieldType, KindSpec
 from kpotui.services.records import Record, json_safe
-from kpotui.text import json_visible, visible
+from kpotui.text import json_visible, money_figure, visible
 
 
 @dataclass
@@ -38,14 +40,19 @@ def render_json(report: Report) -> str:
 
 
 def aligned_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
-    """A plain-text table: columns padded to their widest cell, a rule under the header."""
+    """A plain-text table: columns padded to their widest cell, a rule under the header.
+
+    Widths are terminal cells (:func:`rich.cells.cell_len`): an emoji or a CJK character
+    takes two, so the columns after it stay aligned. No line ends in spaces."""
     rows = [[visible(cell) for cell in row] for row in rows]
-    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+    table = [columns, *rows]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(columns))]
     lines = []
-    for row in [columns, *rows]:
-        lines.append(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+    for row in table:
+        padded = (
+            cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)
         )
+        lines.append("  ".join(padded).rstrip())
     lines.insert(1, "  ".join("-" * width for width in widths))
     return lines
 
@@ -82,7 +89,8 @@ def render_markdown(report: Report) -> str:
 
 def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], list[list[str]]]:
     """Columns and cells for showing records as a table (long texts left out; derived
-    figures, such as a deliverable's rounds of rework, last)."""
+    figures, such as a deliverable's rounds of rework, last; money as every table shows
+    it)."""
     fields = [f for f in (*spec.fields, *spec.derived) if f.type is not FieldType.LONG_TEXT]
     rows = []
     for record in records:
@@ -93,6 +101,8 @@ def record_table(spec: KindSpec, records: Iterable[Record]) -> tuple[list[str], 
                 cells.append(", ".join(value))
             elif isinstance(value, bool):
                 cells.append("true" if value else "false")
+            elif f.type is FieldType.MONEY and value is not None:
+                cells.append(money_figure(value))  # beside the record's currency
             else:
                 cells.append("" if value is None else str(json_safe(value)))
         rows.append(cells)

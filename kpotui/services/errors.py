@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpotui.labels import label
+
 
 class ServiceError(Exception):
     """Base of every refusal a service makes for a reason the user can act on."""
 
 
 class ValidationError(ServiceError):
-    """One or more fields are invalid; ``errors`` maps field name -> message."""
+    """One or more fields are invalid; ``errors`` maps field name -> message.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    The text names each field as users see it (``Accepted date: ...``); ``labelled``
+    false keeps the names as given (a firm setting's key, which users type)."""
+
+    def __init__(self, errors: dict[str, str], *, labelled: bool = True) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        named = label if labelled else str
+        super().__init__(
+            "; ".join(f"{named(name)}: {why}" if name else why for name, why in errors.items())
+        )
 
 
 class NotFoundError(ServiceError):

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, func, literal, select
 from kpotui import models as m
 from kpotui.services import settings
 from kpotui.store import Store
+from kpotui.text import money_text
 
 R = m.Rate.__table__  # type: ignore[attr-defined]
 CENT = Decimal("0.01")
@@ -120,10 +121,6 @@ def per_currency(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return sums
 
 
-def amount_text(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.2f}"
-
-
 @dataclass(frozen=True)
 class Total:
     """Amounts per currency, and (when every currency has a rate) their sum converted."""
@@ -153,11 +150,11 @@ class Total:
             return "no rate for " + ", ".join(self.missing)
         if self.converted is None or not self.rates:
             return ""
-        return f"≈ {amount_text(self.reporting, self.converted)} ({self.rates_text})"
+        return f"≈ {money_text(self.reporting, self.converted)} ({self.rates_text})"
 
     def text(self) -> str:
         """Every native amount, then the converted total or what it lacks."""
-        native = "; ".join(amount_text(c, a) for c, a in self.native.items()) or "none"
+        native = "; ".join(money_text(c, a) for c, a in self.native.items()) or "none"
         extra = self.converted_text
         return f"{native} {extra}" if extra else native
 

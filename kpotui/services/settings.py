@@ -326,7 +326,7 @@ def parse(key: str, raw: object) -> Any:
     try:
         return setting.coerce(raw)
     except ValueError as exc:
-        raise ValidationError({key: str(exc)}) from None
+        raise ValidationError({key: str(exc)}, labelled=False) from None
 
 
 def _raced(setting: FirmSetting[Any]) -> ConflictError:
@@ -397,7 +397,8 @@ def _refuse_with_rates(conn: Connection, old: str, new: str) -> None:
             {
                 CURRENCY.key: f"cannot change the reporting currency from {old} to {new} "
                 f"while exchange rates exist: every rate is in {old}; delete the rates first"
-            }
+            },
+            labelled=False,
         )
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kpotui.labels import label
 from kpotui.services.errors import ValidationError
 from kpotui.services.fields import MAX_MONEY_MINOR, FieldSpec, FieldType, KindSpec
 from kpotui.text import escape, first_unsafe, what
@@ -29,6 +30,11 @@ MAX_LONG_TEXT = 200_000
 MAX_LIST_ITEMS = 100
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July"),
+    *("August", "September", "October", "November", "December"),
+)
+"""In English whatever the locale: the messages are."""
 _TRUE = {"true", "yes", "1", "y", "on"}
 _FALSE = {"false", "no", "0", "n", "off"}
 _UNKNOWN = object()
@@ -91,12 +97,25 @@ def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        return parse_day(value.strip())
     shown = value if len(str(value)) <= 40 else f"{str(value)[:40]}..."
     raise ValueError(f"not a date in YYYY-MM-DD form: {shown!r}")
+
+
+def parse_day(text: str) -> date:
+    """``YYYY-MM-DD`` text as a date; a date-shaped text that is no day says why
+    (``2025-13-01 has no month 13``, ``2025-02-30 is not a day in February 2025``)."""
+    if not _DATE_RE.fullmatch(text):
+        raise ValueError(f"not a date in YYYY-MM-DD form: {text[:40]!r}")
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text} has no month {month}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if year == 0:
+            raise ValueError(f"{text} has no year 0") from None
+        raise ValueError(f"{text} is not a day in {MONTHS[month - 1]} {year}") from None
 
 
 def _decimal(value: Any) -> Decimal:
@@ -344,10 +363,8 @@ def record_errors(kind: KindSpec, record: Mapping[str, Any]) -> dict[str, str]:
     for spec in kind.fields:
         if spec.required and record.get(spec.name) is None:
             errors[spec.name] = "required"
-    start, end = record.get("start_date"), record.get("end_date")
-    if start is not None and end is not None and end < start:
-        errors["end_date"] = f"before start_date {start.isoformat()}"
-    submitted, accepted = record.get("submitted_date"), record.get("accepted_date")
-    if submitted is not None and accepted is not None and accepted < submitted:
-        errors["accepted_date"] = f"before submitted_date {submitted.isoformat()}"
+    for earlier, later in (("start_date", "end_date"), ("submitted_date", "accepted_date")):
+        first, then = record.get(earlier), record.get(later)
+        if first is not None and then is not None and then < first:
+            errors[later] = f"before the {label(earlier).lower()} ({first.isoformat()})"
     return errors

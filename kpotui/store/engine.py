@@ -264,6 +264,13 @@ def create_db_file(path: Path) -> None:
         raise
 
 
+def _missing_driver(target: str, exc: ImportError) -> str:
+    """What to install when the URL's database driver is missing."""
+    if target.startswith("postgresql") and (exc.name or "").startswith("psycopg"):
+        return "PostgreSQL needs the driver: pip install 'kpotui[postgres]'"
+    return f"cannot open the database: its driver ({exc.name or exc}) is not installed"
+
+
 def open_store(
     target: str | None = None,
     *,
@@ -306,7 +313,9 @@ def open_store(
     else:
         try:
             engine = create_engine(target, pool_pre_ping=True)
-        except (ArgumentError, ImportError) as exc:
+        except ImportError as exc:
+            raise StoreError(_missing_driver(target, exc)) from exc
+        except ArgumentError as exc:
             raise StoreError(f"cannot open {target}: {exc}") from exc
         if engine.dialect.name == "postgresql":
             postgres.copy_plain_inserts(engine)

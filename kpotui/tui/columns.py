@@ -209,7 +209,7 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
     spend: dict[str, list[str]] = {}
     # one line per provider and currency: currencies are never added
     for cost in insights.contract_spend(store):
-        amount_text = fmt.money(cost.contract_value, cost.currency, cents=False)
+        amount_text = fmt.money(cost.contract_value, cost.currency)
         spend.setdefault(cost.provider, []).append(amount_text)
     for name, amounts in spend.items():
         entry = stats.setdefault(name, {"on_time": fmt.NONE, "quality": fmt.NONE})

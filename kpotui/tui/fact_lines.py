@@ -57,7 +57,7 @@ def provider_lines(facts: ProviderFacts, today: date) -> Lines:
         lines.append(("Rework / overdue", f"{rounds}, {r.overdue} overdue"))
     if facts.spend:
         amounts = "; ".join(
-            f"{fmt.money(c.contract_value, c.currency, cents=False)} in {c.contracts} contracts"
+            f"{fmt.money(c.contract_value, c.currency)} in {c.contracts} contracts"
             for c in facts.spend
         )
         lines.append(("Spend", amounts))

@@ -15,18 +15,19 @@ from typing import Any
 from rich.text import Text
 from textual.content import Content
 
-from kpotui.text import visible
+from kpotui import labels
+from kpotui.text import money_figure, money_text, visible
 
 NONE = "—"
 """Shown for a value that is not set, where a blank would be ambiguous."""
 
 
-def money(amount: Decimal | None, currency: str | None = None, *, cents: bool = True) -> str:
-    """``USD 552,000.00`` (or ``552,000`` without cents); blank when unset."""
+def money(amount: Decimal | None, currency: str | None = None) -> str:
+    """``USD 552,000.00`` (:func:`kpotui.text.money_text`), or ``552,000.00`` beside a
+    currency column; blank when unset."""
     if amount is None:
         return ""
-    text = f"{amount:,.2f}" if cents else f"{amount:,.0f}"
-    return f"{currency} {text}" if currency else text
+    return money_text(currency, amount) if currency else money_figure(amount)
 
 
 def short_money(amount: Decimal) -> str:
@@ -82,19 +83,9 @@ def listed(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-LABELS = {
-    "nda_signed": "NDA signed",
-    "in_house_estimate": "In-house estimate",
-    "in_house_monthly_cost": "In-house cost / month",
-    "outsourced_monthly_cost": "Outsourced cost / month",
-    "contact_email": "Contact e-mail",
-}
-"""Labels that capitalising the field name gets wrong."""
-
-
 def label(field_name: str) -> str:
-    """``service_line`` -> ``Service line``."""
-    return LABELS.get(field_name) or field_name.replace("_", " ").capitalize()
+    """``service_line`` -> ``Service line`` (see :func:`kpotui.labels.label`)."""
+    return labels.label(field_name)
 
 
 def one_line(text: str | None, limit: int = 200) -> str:

@@ -108,7 +108,16 @@ def test_report_today_can_be_relative(sample_db: str) -> None:
     assert result.stdout.startswith("Summary as of 2025-06-23\n")
 
 
-@pytest.mark.parametrize("value", ["soon", "2025-02-30", "+3x", "14d", "+"])
+def test_a_date_shaped_value_that_is_no_day_says_why(sample_db: str) -> None:
+    for value, why in (
+        ("2025-02-30", "2025-02-30 is not a day in February 2025"),
+        ("2025-13-01", "2025-13-01 has no month 13"),
+    ):
+        result = kpotui(sample_db, "list", "deliverables", "--due-before", value)
+        assert (result.exit_code, result.stderr) == (1, f"kpotui: --due-before: {why}\n")
+
+
+@pytest.mark.parametrize("value", ["soon", "2025-0230", "+3x", "14d", "+"])
 def test_a_bad_date_is_one_line_naming_the_option_and_the_forms(sample_db: str, value: str) -> None:
     result = kpotui(sample_db, "list", "deliverables", "--due-before", value)
     assert result.exit_code == 1

@@ -67,7 +67,7 @@ def test_the_changes_save_and_are_validated(store: Store) -> None:
     )
     assert (saved["status"], saved["quality_score"]) == ("accepted", 4)
     assert (saved["submitted_date"], saved["accepted_date"]) == (date(2025, 6, 25), ON)
-    with pytest.raises(ValidationError, match="before submitted_date"):
+    with pytest.raises(ValidationError, match="Accepted date: before the submitted date"):
         writes.update(
             store,
             "deliverable",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -59,7 +60,7 @@ def test_list_of_enums_is_checked_item_by_item(store: Store) -> None:
 def test_end_date_not_before_start_date(store: Store) -> None:
     make.provider(store)
     errors = refused(lambda: make.contract(store, start_date="2025-03-01", end_date="2025-02-28"))
-    assert errors == {"end_date": "before start_date 2025-03-01"}
+    assert errors == {"end_date": "before the start date (2025-03-01)"}
     same_day = make.contract(store, start_date="2025-03-01", end_date="2025-03-01")
     assert same_day["end_date"] == date(2025, 3, 1)
 
@@ -72,7 +73,7 @@ def test_end_date_rule_holds_on_update(store: Store) -> None:
             store, "contract", created["id"], {"start_date": "2026-01-01"}, version=1
         )
     )
-    assert errors == {"end_date": "before start_date 2026-01-01"}
+    assert errors == {"end_date": "before the start date (2026-01-01)"}
 
 
 def test_dates_must_be_iso(store: Store) -> None:
@@ -80,6 +81,38 @@ def test_dates_must_be_iso(store: Store) -> None:
     errors = refused(lambda: make.contract(store, start_date="01/03/2025"))
     assert "not a date in YYYY-MM-DD form" in errors["start_date"]
     assert refused(lambda: make.contract(store, start_date="2025-02-30"))["start_date"]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2025-02-30", "2025-02-30 is not a day in February 2025"),
+        ("2023-02-29", "2023-02-29 is not a day in February 2023"),
+        ("2025-04-00", "2025-04-00 is not a day in April 2025"),
+        ("2025-13-01", "2025-13-01 has no month 13"),
+        ("2025-00-10", "2025-00-10 has no month 0"),
+        ("30/02/2025", "not a date in YYYY-MM-DD form: '30/02/2025'"),
+    ],
+)
+def test_a_date_that_is_no_day_says_why(text: str, why: str) -> None:
+    from kpotui.services.fields import kind_spec
+    from kpotui.services.validation import clean_value
+
+    with pytest.raises(ValueError, match=f"^{re.escape(why)}$"):
+        clean_value(kind_spec("contract").by_name["start_date"], text)
+    assert clean_value(kind_spec("contract").by_name["start_date"], "2024-02-29") == date(
+        2024, 2, 29
+    )
+
+
+def test_messages_name_fields_as_users_see_them(store: Store) -> None:
+    make.provider(store)
+    with pytest.raises(ValidationError) as caught:
+        make.contract(store, start_date="2025-03-01", end_date="2025-01-01", nda_signed="maybe")
+    assert str(caught.value) == (
+        "End date: before the start date (2025-03-01); "
+        "NDA signed: expected true or false, got 'maybe'"
+    )
 
 
 @pytest.mark.parametrize("score", [0, 6, "4.5", "five"])

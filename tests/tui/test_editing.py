@@ -65,7 +65,7 @@ async def test_create_edit_and_delete_a_contract_through_the_form(
 
         # The service's cross-field rule, shown next to the field; nothing saved.
         assert app.screen is form
-        assert "before start_date 2025-09-01" in str(field_row(form, "end_date").error)
+        assert "before the start date (2025-09-01)" in str(field_row(form, "end_date").error)
         assert stored(firm_db, "contract", {"code": "ENG-2025-010"}) is None
 
         await type_in(pilot, "end_date", "2026-08-31")
@@ -109,7 +109,7 @@ async def test_a_bad_value_is_flagged_as_it_is_typed(make_app: Callable[..., Kpo
         assert isinstance(form, RecordForm)
         await type_keys(pilot, "start_date", "2025-02-30")  # the one test that really types
         row = field_row(form, "start_date")
-        assert row.error is not None and "not a date" in row.error
+        assert row.error is not None and "not a day in February 2025" in row.error
         assert row.has_class("-invalid")
         await type_keys(pilot, "start_date", "2025-02-28")
         assert row.error is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,7 @@ async def test_the_dashboard_shows_the_example_converted(
         spend = app.screen.query_one("#spend", DataTable)
         rows = [[str(cell) for cell in spend.get_row(key)] for key in spend.rows]
         assert rows[0][0] == "Yankee Data" and rows[0][2] == "64.3%"
-        assert rows[0][3] == "EUR 90,000"
+        assert rows[0][3] == "EUR 90,000.00"
         summary = str(app.screen.query_one("#panel-spend .panel-summary", Static).render())
         assert "≈ EUR 140,000.00 (rates of 2026-11-01)" in summary
         assert "live contracts" in summary
@@ -124,3 +125,15 @@ async def test_the_settings_screen_refuses_a_new_currency_while_rates_exist(
         assert settings.get(store, "currency") == "EUR"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("amount", ["0", "134500", "552000.5", "1234567.89"])
+def test_every_screen_shows_money_in_the_one_format(amount: str) -> None:
+    from kpotui.text import money_figure, money_text
+    from kpotui.tui import formatting as fmt
+
+    value = Decimal(amount)
+    assert fmt.money(value, "USD") == money_text("USD", value)
+    assert fmt.money(value) == money_figure(value)
+    assert re.fullmatch(r"USD \d{1,3}(,\d{3})*\.\d\d", fmt.money(value, "USD"))
+    assert fmt.value_text(value) == money_figure(value)

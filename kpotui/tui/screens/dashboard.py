@@ -371,7 +371,7 @@ class DashboardScreen(KpoScreen):
                 cell(share.name),
                 cell("█" * filled + "░" * (BAR_WIDTH - filled), style="cyan"),
                 cell(fmt.share(share.share), True),
-                cell(fmt.money(share.amount, share.currency, cents=False), True),
+                cell(fmt.money(share.amount, share.currency), True),
             ]
             # converted: one row per provider; else one per provider and currency
             rows.append((f"spend:{share.currency}:{share.name}", cells))

@@ -48,7 +48,7 @@ def _saving(paid: Total, would_be: Total) -> str:
     else:
         return ""
     verb = "saves" if saving >= 0 else "costs"
-    return f" ({verb} {fmt.money(abs(saving), currency, cents=False)} a month)"
+    return f" ({verb} {fmt.money(abs(saving), currency)} a month)"
 
 
 class SourcingMatrix(Vertical):
