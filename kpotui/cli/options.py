@@ -133,10 +133,11 @@ def unknown_kind(value: str, known: list[str]) -> str:
 
     names = [*known, *KINDS, *KIND_ALIASES]
     close = get_close_matches(value.strip().lower(), names, n=1, cutoff=0.6)
-    hint = ""
     if close:
         hint = f", did you mean {KIND_ALIASES.get(close[0]) or KINDS.get(close[0], close[0])}?"
-    return f"unknown kind {value!r} (known: {', '.join(known)}; activities are tasks{hint})"
+    else:
+        hint = "; activities are tasks" if "tasks" in known else ""
+    return f"unknown kind {value!r} (known: {', '.join(known)}{hint})"
 
 
 def format_option(*choices: str, default: str | None = None, help: str) -> Callable[[F], F]:

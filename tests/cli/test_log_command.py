@@ -94,7 +94,7 @@ def test_since_takes_an_age_or_a_date(firm: str) -> None:
         (
             ("--kind", "invoices"),
             "kpotui: unknown kind 'invoices' (known: providers, contracts, "
-            "deliverables, activities, notes, decisions, rates, settings)\n",
+            "deliverables, activities, notes, decisions, rates, settings, agenda)\n",
         ),
         (
             ("--since", "last week"),

@@ -182,7 +182,7 @@ def test_set_if_version_is_refused_after_another_change_naming_who(
 def test_clearing_a_required_field_is_refused(firm: str) -> None:
     before = dump(firm)
     assert refused(kpotui(firm, "set", "contract", "ENG-1", "title=")) == (
-        "title: required: it cannot be cleared"
+        "Title: required: it cannot be cleared"
     )
     assert dump(firm) == before
 
@@ -262,7 +262,7 @@ def test_delete_if_version_is_refused_after_another_change(firm: str, as_user: A
         ),
         (
             ["set", "contract", "ENG-1", "value=-1", "notice_days=x"],
-            "value: must not be negative: -1; notice_days: not a number: 'x'",
+            "Value: must not be negative: -1; Notice days: not a number: 'x'",
         ),
         (
             [
@@ -274,7 +274,7 @@ def test_delete_if_version_is_refused_after_another_change(firm: str, as_user: A
                 "service_line=legal",
                 "start_date=2026-01-01",
             ],
-            "code: contract 'eng-1' clashes with existing 'ENG-1' (codes are unique ignoring case)",
+            "Code: contract 'eng-1' clashes with existing 'ENG-1' (codes are unique ignoring case)",
         ),
     ],
 )

@@ -35,7 +35,9 @@ def test_set_get_list_and_reset(db_url: str) -> None:
         ("currency", "USD", "EUR", True),
         ("due_soon_days", 14, 14, False),
         ("notice_warning_days", 30, 30, False),
-        ("sla_min_deliverables", 3, 3, False),
+    ]
+    assert ("sla_min_deliverables", 3, 3, False) in [
+        (s["key"], s["value"], s["default"], s["set"]) for s in listed
     ]
     assert ("agenda_lead_times", "90,60,30,7", "90,60,30,7", False) in [
         (s["key"], s["value"], s["default"], s["set"]) for s in listed

@@ -339,7 +339,7 @@ def test_sla_report_lists_contracts_with_targets_and_fails_on_breach(csv_sample_
     [
         (["sla", "--period", "2025Q5"], "period '2025Q5': not a quarter such as 2026Q3"),
         (["sla", "--provider", "Nobody"], "no provider named 'Nobody'"),
-        (["costs", "--fail-on", "breach"], "--fail-on: only for the sla report"),
+        (["costs", "--fail-on", "breach"], "--fail-on: not an option of 'report costs'"),
     ],
 )
 def test_sla_report_refuses_mistakes_in_one_line(
