@@ -1,0 +1,110 @@
+"""Screens at 80 and 120 columns: which columns a table shows, the top bar's names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rich.cells import cell_len
+
+from kpotui.target import short_name
+from kpotui.tui.app import KpoApp
+from kpotui.tui.screens import MAIN_SCREENS
+from kpotui.tui.widgets.nav_bar import NavBar
+from kpotui.tui.widgets.virtual_table import PADDING, Column, fit_columns
+from tests.tui.conftest import settle
+from tests.tui.helpers import table
+
+COLUMNS = [
+    Column("code", "Code", 10),
+    Column("title", "Title", 10, grow=True),
+    Column("value", "Value", 8, "right", priority=2, group="value"),
+    Column("currency", "Cur", 3, priority=2, group="value"),
+    Column("owner", "Owner", 12, priority=1),
+]
+
+
+def keys(columns: tuple[Column, ...]) -> list[str]:
+    return [c.key for c in columns]
+
+
+def used(columns: tuple[Column, ...]) -> int:
+    return sum(c.width + PADDING for c in columns)
+
+
+def test_every_column_shows_in_order_where_all_fit() -> None:
+    shown = fit_columns(COLUMNS, 100)
+    assert keys(shown) == ["code", "title", "value", "currency", "owner"]
+    assert used(shown) == 100  # the title took the room left
+
+
+def test_the_highest_priority_number_drops_first_with_its_group() -> None:
+    shown = fit_columns(COLUMNS, 40)  # code, title and owner: 38 cells; value and currency: 15
+    assert keys(shown) == ["code", "title", "owner"]
+    assert dict(zip(keys(shown), (c.width for c in shown), strict=True))["title"] == 12
+
+
+def test_a_lower_column_that_still_fits_shows() -> None:
+    shown = fit_columns([*COLUMNS[:4], Column("owner", "Owner", 30, priority=1)], 45)
+    assert keys(shown) == ["code", "title", "value", "currency"]  # owner is too wide
+
+
+def test_columns_of_priority_zero_show_however_narrow() -> None:
+    assert keys(fit_columns(COLUMNS, 5)) == ["code", "title"]
+
+
+@pytest.mark.parametrize(
+    ("target", "name"),
+    [
+        ("postgresql+psycopg://kpo:s3cret@db.example.com:5432/firm", "db.example.com/firm"),
+        ("postgresql://localhost/kpotui", "localhost/kpotui"),
+        ("sqlite:////tmp/a/firm.db", "firm.db"),
+        ("/tmp/a/firm.db", "firm.db"),
+    ],
+)
+def test_the_top_bar_names_a_database_without_its_password(target: str, name: str) -> None:
+    assert short_name(target) == name
+
+
+def shown_keys(app: KpoApp) -> list[str]:
+    return keys(table(app).shown_columns)
+
+
+async def test_contracts_show_whole_columns_at_80_and_the_currency_at_120(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        narrow = table(app)
+        assert used(narrow.shown_columns) <= narrow.size.width
+        assert shown_keys(app)[:5] == ["code", "title", "status", "end_date", "provider"]
+        assert "currency" not in shown_keys(app)  # nor value: they go together
+        assert "value" not in shown_keys(app)
+        title = next(c for c in narrow.shown_columns if c.key == "title")
+        assert title.width >= 20
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        wide = table(app).shown_columns
+        assert keys(wide)[keys(wide).index("value") + 1] == "currency"
+        currency = next(c for c in wide if c.key == "currency")
+        assert currency.width >= cell_len("USD")
+        assert used(wide) <= table(app).size.width
+
+
+@pytest.mark.parametrize("mode", [s.mode for s in MAIN_SCREENS])
+async def test_every_screen_is_named_in_the_top_bar_at_80_columns(
+    make_app: Callable[..., KpoApp], mode: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.switch_mode(mode)
+        await settle(pilot)
+        bar = str(app.screen.query_one(NavBar).render())
+        assert cell_len(bar) <= 80
+        for screen in MAIN_SCREENS:
+            name = screen.label if screen.mode == mode else screen.short
+            assert f"{screen.key} {name}" in bar
+        assert "firm.db" in bar
