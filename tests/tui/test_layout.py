@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from textual.widgets import Static
 
 from kpotui.target import short_name
 from kpotui.tui.app import KpoApp
 from kpotui.tui.screens import MAIN_SCREENS
+from kpotui.tui.screens.help import HelpScreen
 from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.virtual_table import PADDING, Column, fit_columns
 from tests.tui.conftest import settle
@@ -108,3 +113,24 @@ async def test_every_screen_is_named_in_the_top_bar_at_80_columns(
             name = screen.label if screen.mode == mode else screen.short
             assert f"{screen.key} {name}" in bar
         assert "firm.db" in bar
+
+
+async def test_help_shows_square_bracket_keys_and_text(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        texts = [s.content for s in app.screen.query(Static)]
+        shown = " ".join(str(s.visual) for s in app.screen.query(Static))
+        assert "[ and ] switch tabs" in shown
+        assert "a [keys] table" in shown
+        console = Console(width=120, file=io.StringIO(), record=True)
+        for table_ in (t for t in texts if isinstance(t, Table)):
+            console.print(table_)
+        keys_shown = [line.split()[0] for line in console.export_text().splitlines() if line]
+        assert {"[", "]"} <= set(keys_shown)
