@@ -9,12 +9,13 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
-from textual.widgets import Static
+from textual.widgets import Checkbox, Input, Static
 
 from kpotui.target import short_name
 from kpotui.tui.app import KpoApp
 from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.screens.help import HelpScreen
+from kpotui.tui.widgets.field_row import FieldRow
 from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.virtual_table import PADDING, Column, fit_columns
 from tests.tui.conftest import settle
@@ -134,3 +135,34 @@ async def test_help_shows_square_bracket_keys_and_text(make_app: Callable[..., K
             console.print(table_)
         keys_shown = [line.split()[0] for line in console.export_text().splitlines() if line]
         assert {"[", "]"} <= set(keys_shown)
+
+
+async def test_a_checkbox_says_its_state_and_hints_sit_under_the_label(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        box = app.screen.query_one("#field-auto_renew", Checkbox)
+        before = box.value
+        box.value = not before
+        await pilot.pause()
+        assert str(box.label) == ("no" if before else "yes")
+        box.value = before
+        await pilot.pause()
+        assert str(box.label) == ("yes" if before else "no")
+        value = app.screen.query_one("#field-value", Input)
+        assert value.placeholder == ""
+        row = next(r for r in app.screen.query(FieldRow) if r.spec.name == "value")
+        assert "amount, e.g. 12,500.00" in str(row.query_one(".field-message", Static).visual)
+
+
+async def test_the_dashboard_footer_keys_read_apart(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = [(key.key_display, key.description) for key in app.screen.query("FooterKey")]
+        assert ("⇥", "Next panel") in shown  # not "⏎ Open tab Next panel"

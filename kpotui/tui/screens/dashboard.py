@@ -114,7 +114,14 @@ class DashboardScreen(KpoScreen):
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next_panel", priority=True),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next panel",
+            id="dashboard.next_panel",
+            priority=True,
+            key_display="⇥",  # "⏎ Open tab Next panel" read as "open tab"
+        ),
         Binding(
             "shift+tab",
             "app.focus_previous",
