@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -17,9 +18,10 @@ from kpotui.tui.screens import MAIN_SCREENS
 from kpotui.tui.screens.help import HelpScreen
 from kpotui.tui.widgets.field_row import FieldRow
 from kpotui.tui.widgets.nav_bar import NavBar
+from kpotui.tui.widgets.panel_table import PanelTable
 from kpotui.tui.widgets.virtual_table import PADDING, Column, fit_columns
 from tests.tui.conftest import settle
-from tests.tui.helpers import table
+from tests.tui.helpers import add_provider, table
 
 COLUMNS = [
     Column("code", "Code", 10),
@@ -166,3 +168,18 @@ async def test_the_dashboard_footer_keys_read_apart(make_app: Callable[..., KpoA
         await settle(pilot)
         shown = [(key.key_display, key.description) for key in app.screen.query("FooterKey")]
         assert ("⇥", "Next panel") in shown  # not "⏎ Open tab Next panel"
+
+
+async def test_reliability_lists_providers_with_work_and_counts_the_others(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    add_provider(firm_db, "Idle One")
+    add_provider(firm_db, "Idle Two")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#reliability", PanelTable)
+        listed = {str(key.value) for key in panel.rows}
+        assert listed and not {"provider:Idle One", "provider:Idle Two"} & listed
+        summary = app.screen.query_one("#panel-reliability .panel-summary", Static)
+        assert str(summary.visual) == "2 providers have no deliverables yet."

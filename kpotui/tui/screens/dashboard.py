@@ -156,7 +156,7 @@ class DashboardScreen(KpoScreen):
             Vertical(
                 matrix,
                 self._panel("at-risk", summary=True),
-                self._panel("reliability"),
+                self._panel("reliability", summary=True),
                 self._panel("spend", summary=True),
                 classes="column",
             ),
@@ -211,7 +211,8 @@ class DashboardScreen(KpoScreen):
         show(self._show_decisions, insights.provider_decisions(store, limit=50))
         show(self.query_one(SourcingMatrix).show, insights.sourcing_matrix(store))
         show(self._show_retention, insights.retention(store, limit=SHOWN))
-        show(self._show_reliability, insights.reliability(store))
+        reliable = insights.reliability(store, with_work=True)
+        show(self._show_reliability, reliable, insights.providers_without_work(store))
         show(self._show_spend, insights.concentration(store), insights.SPEND_MEANS)
 
     def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
@@ -323,8 +324,13 @@ class DashboardScreen(KpoScreen):
         ]
         self._fill("at-risk", rows)
 
-    def _show_reliability(self, found: list[insights.Reliability]) -> None:
-        """Least on time first (no delivery yet: last), at most ``SHOWN``."""
+    def _show_reliability(self, found: list[insights.Reliability], idle: int) -> None:
+        """Least on time first (no delivery yet: last), at most ``SHOWN``; the ``idle``
+        providers, with no deliverable, only counted."""
+        summary = self.query_one("#panel-reliability .panel-summary", Static)
+        providers = "provider has" if idle == 1 else "providers have"
+        summary.update(f"{idle:,} {providers} no deliverables yet." if idle else "")
+        summary.display = bool(idle)
         ranked = sorted(found, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0))
         if len(ranked) > SHOWN:
             self._title("reliability", f"Provider reliability: {SHOWN} least on time")
