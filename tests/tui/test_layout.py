@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from textual.widgets import Checkbox, Input, Static
 
+from kpotui.store import open_store
 from kpotui.target import short_name
 from kpotui.tui.app import KpoApp
 from kpotui.tui.screens import MAIN_SCREENS
@@ -21,7 +22,7 @@ from kpotui.tui.widgets.nav_bar import NavBar
 from kpotui.tui.widgets.panel_table import PanelTable
 from kpotui.tui.widgets.virtual_table import PADDING, Column, fit_columns
 from tests.tui.conftest import settle
-from tests.tui.helpers import add_provider, table
+from tests.tui.helpers import add_provider, screen_text, table
 
 COLUMNS = [
     Column("code", "Code", 10),
@@ -183,3 +184,41 @@ async def test_reliability_lists_providers_with_work_and_counts_the_others(
         assert listed and not {"provider:Idle One", "provider:Idle Two"} & listed
         summary = app.screen.query_one("#panel-reliability .panel-summary", Static)
         assert str(summary.visual) == "2 providers have no deliverables yet."
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.db"
+    open_store(str(path)).close()
+    path.chmod(0o600)
+    return path
+
+
+async def test_an_empty_database_says_how_to_begin(
+    make_app: Callable[..., KpoApp], empty_db: Path
+) -> None:
+    app = make_app(db=empty_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        guide = str(app.screen.query_one("#first-run", Static).visual)
+        assert "press 6 for Providers, then n" in guide
+        assert "kpotui import" in guide and "docs/format.md" in guide
+        for key, text in [
+            ("6", "No providers yet. Press n to add the first provider."),
+            ("2", "No contracts yet. Press n to add the first contract."),
+            ("5", "No notes yet. Press n to add the first note."),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert table(app).empty_text == text
+            assert text in screen_text(app)
+
+
+async def test_a_firm_s_dashboard_has_no_first_run_guide(make_app: Callable[..., KpoApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query("#first-run")
+        await pilot.press("2")
+        await settle(pilot)
+        assert table(app).empty_text == ""

@@ -8,7 +8,7 @@ the database and fills the panels question by question.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +23,7 @@ from kpotui.services.horizons import DUE_SOON_DAYS, firm_horizons
 from kpotui.tui import formatting as fmt
 from kpotui.tui.messages import OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens.base import KpoScreen
-from kpotui.tui.widgets.nav_bar import NavBar
+from kpotui.tui.widgets.nav_bar import HasScreenKeys, NavBar
 from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
 from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
 
@@ -86,6 +86,16 @@ TABLES: dict[str, tuple[str, tuple[ColumnSpec, ...]]] = {
 EVERY_KIND = frozenset({"provider", "contract", "deliverable", "task", "note", "decision", "rate"})
 """What the panels read: every kind of record (named here: the first screen imports no
 database code, which :mod:`kpotui.services.fields` does)."""
+
+
+def first_run_text(providers_key: str) -> str:
+    """What the dashboard of an empty database says to do first."""
+    return (
+        "Nothing here yet. To begin, press "
+        f"{providers_key} for Providers, then n to add your first provider; then its "
+        "contracts (2), their deliverables (3) and your activities (4). Or bring records "
+        "in from files with kpotui import FILE... (TOML, JSON or CSV: see docs/format.md)."
+    )
 
 
 def _what(renewal: insights.Renewal) -> str:
@@ -199,10 +209,11 @@ class DashboardScreen(KpoScreen):
         show = self.app.call_from_thread
         show(self._lay_out_panels)  # waits until they are mounted
         show(self._focus_overdue)
-        from kpotui.services import insights
+        from kpotui.services import insights, listing
 
         store = self.database.store()  # the first screen opens the database (see AppDatabase)
         show(self.query_one(NavBar).update_content)  # the database's name is known now
+        show(self._show_first_run, listing.count(store, "provider") == 0)
         days = firm_horizons(store)
         show(self._show_due, insights.due_work(store, due_soon_days=days.due_soon_days, limit=50))
         found = insights.renewals(store, notice_warning_days=days.notice_warning_days)
@@ -214,6 +225,16 @@ class DashboardScreen(KpoScreen):
         reliable = insights.reliability(store, with_work=True)
         show(self._show_reliability, reliable, insights.providers_without_work(store))
         show(self._show_spend, insights.concentration(store), insights.SPEND_MEANS)
+
+    def _show_first_run(self, empty: bool) -> None:
+        """On a database without providers, say how to begin (above the empty panels)."""
+        for shown in self.query("#first-run"):
+            shown.remove()
+        if empty:
+            key = cast(HasScreenKeys, self.app).screen_keys.get("providers", "6")
+            self.query_one("#dashboard").mount(
+                Static(first_run_text(key), id="first-run"), before="#columns"
+            )
 
     def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         self.query_one(f"#{panel_id}", PanelTable).set_rows(rows)

@@ -120,7 +120,30 @@ class RecordList(Vertical):
     @on(VirtualTable.Loaded)
     def _loaded(self, event: VirtualTable.Loaded) -> None:
         self._count = event.count
+        self.table.empty_text = self._empty_text() if event.count == 0 else ""
+        self.table.refresh()
         self._show_status()
+
+    def _empty_text(self) -> str:
+        """What an empty table says: that nothing matches, or how to add the first record
+        (the key the screen has for it, if it offers one: not on a read-only database)."""
+        one, many = nouns(self.source.kind)
+        query = self.table.current_query
+        if query.filter:
+            return f"No {many} match “{query.filter}”."
+        new = next(
+            (
+                active.binding.key_display or self.app.get_key_display(active.binding)
+                for active in self.screen.active_bindings.values()
+                if active.binding.action == "new" and active.enabled
+            ),
+            None,
+        )
+        first = self.source.base == ListFilter()
+        said = f"No {many} yet." if first else f"No {many} here."
+        if new is None:
+            return said
+        return f"{said} Press {new} to add {'the first' if first else 'a'} {one}."
 
     def cycle_sort(self) -> None:
         """Sort by the next sortable column."""

@@ -372,6 +372,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._failed = False
         self._inflight: tuple[Worker[_Result | None], _Job] | None = None
         self._highlighted: tuple[int, Row] | None = None
+        self.empty_text = ""
+        """What the first row says when the query matches nothing (how to add a record)."""
         self._kept: int | None = None
         """After a refresh, the id of the record under the cursor, until fresh rows show
         where it is now (see :meth:`_follow_kept`)."""
@@ -769,6 +771,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def _row_line(self, index: int, base: Style) -> tuple[str, Style]:
         """The text and style of the line showing row ``index``."""
         if index >= self._count:
+            if index == 0 and self._count_known and self.empty_text:
+                placeholder = self.get_component_rich_style("virtual-table--placeholder")
+                return f" {self.empty_text}", base + placeholder
             return "", base
         row = self._find(index, self._pages) or self._find(index, self._stale)
         if row is None:
