@@ -222,3 +222,23 @@ async def test_a_firm_s_dashboard_has_no_first_run_guide(make_app: Callable[...,
         await pilot.press("2")
         await settle(pilot)
         assert table(app).empty_text == ""
+
+
+EMOJI_NAME = "⚖️ Legal 🗑️"
+
+
+async def test_a_variation_selector_emoji_keeps_table_lines_their_width(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    add_provider(firm_db, EMOJI_NAME)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        shown = table(app)
+        lines = [shown.render_line(y).text for y in range(shown.row_count + 1)]
+        assert any("⚖ Legal 🗑" in line for line in lines)
+        width = shown.scrollable_content_region.width
+        for line in lines:
+            assert "\ufe0f" not in line
+            assert cell_len(line) == width

@@ -7,7 +7,7 @@ from typing import Protocol, cast
 from textual.content import Content
 from textual.widgets import Static
 
-from kpotui.text import visible
+from kpotui.text import on_screen
 from kpotui.tui.database import database_of
 from kpotui.tui.screens import MAIN_SCREENS
 
@@ -32,7 +32,7 @@ class NavBar(Static):
         current = self.app.current_mode
         keys = cast(HasScreenKeys, self.app).screen_keys
         database = database_of(self)
-        right = visible(database.label) + (" · read-only" if database.read_only else "")
+        right = on_screen(database.label) + (" · read-only" if database.read_only else "")
         brand = Content.styled(" kpotui ", "bold")
         tail = Content.styled(f" {right} ", "italic" if not database.read_only else "bold")
 

@@ -41,7 +41,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
-from kpotui.text import visible
+from kpotui.text import on_screen
 
 Cursor = tuple[Any, ...]
 """An opaque keyset position: the sort value(s) of a row followed by its id."""
@@ -218,7 +218,7 @@ class _Page:
 
 def _fit(text: str, width: int, align: Literal["left", "right"]) -> str:
     """Cut or pad ``text`` to exactly ``width`` cells, its control characters visible."""
-    text = visible(text)
+    text = on_screen(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 0 else ""
