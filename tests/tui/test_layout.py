@@ -242,3 +242,18 @@ async def test_a_variation_selector_emoji_keeps_table_lines_their_width(
         for line in lines:
             assert "\ufe0f" not in line
             assert cell_len(line) == width
+
+
+async def test_the_changes_table_fits_80_columns_with_its_changes(
+    make_app: Callable[..., KpoApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        changes = app.screen.query_one("#changes", PanelTable)
+        columns = list(changes.columns.values())
+        assert str(columns[-1].label) == "Changes" and columns[-1].width >= len("Changes")
+        drawn = sum(column.get_render_width(changes) for column in columns)
+        assert drawn <= changes.scrollable_content_region.width

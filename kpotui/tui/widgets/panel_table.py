@@ -20,6 +20,11 @@ SCROLLBAR = 1
 """Room kept for a vertical scrollbar (the CSS makes it one cell wide)."""
 
 
+def left(label: str, width: int = 0) -> ColumnSpec:
+    """A column of text; width 0 takes what the others leave."""
+    return (label, width, False)
+
+
 def cell(text: str, right: bool = False, style: str = "") -> Text:
     """One cell's text: no wrapping, numbers right-aligned, control characters visible."""
     return Text(
