@@ -203,7 +203,7 @@ COLUMNS: dict[str, list[Col]] = {
         plain("decided_by", "Decided by", 14, priority=4),
     ],
     "rate": [
-        plain("currency", "Currency", 8),
+        plain("currency", "Currency", 10),  # room for the sort mark: "Currency ▲"
         plain("date", "From", 10),
         plain("rate", "Rate", 20, "right"),
     ],
