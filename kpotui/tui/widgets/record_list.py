@@ -57,6 +57,8 @@ class RecordList(Vertical):
     def on_mount(self) -> None:
         self.query_one(Input).display = False
         self._show_status()
+        # the keys on offer change with the focus (a filter line takes "n" for itself)
+        self.watch(self.screen, "focused", self._show_empty, init=False)
 
     def focus_table(self) -> None:
         self.table.focus()
@@ -120,9 +122,14 @@ class RecordList(Vertical):
     @on(VirtualTable.Loaded)
     def _loaded(self, event: VirtualTable.Loaded) -> None:
         self._count = event.count
-        self.table.empty_text = self._empty_text() if event.count == 0 else ""
-        self.table.refresh()
+        self._show_empty()
         self._show_status()
+
+    def _show_empty(self) -> None:
+        empty = self._empty_text() if self._count == 0 else ""
+        if empty != self.table.empty_text:
+            self.table.empty_text = empty
+            self.table.refresh()
 
     def _empty_text(self) -> str:
         """What an empty table says: that nothing matches, or how to add the first record
