@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kpotui import config, paths
 
@@ -20,6 +21,19 @@ def resolve_target(cli_value: str | None = None) -> str:
 
 def is_url(target: str) -> bool:
     return "://" in target
+
+
+def short_name(target: str) -> str:
+    """How the app's top bar names ``target``: a file's name, a server database's
+    ``host/dbname`` (never its user or password), without loading SQLAlchemy."""
+    if not is_url(target):
+        return Path(target).name
+    parts = urlsplit(target)
+    database = parts.path.lstrip("/")
+    if parts.scheme.startswith("sqlite"):
+        return Path(database).name if database else "in memory"
+    host = parts.hostname or ""
+    return f"{host}/{database}" if host else database or parts.scheme
 
 
 def sqlite_file(target: str) -> Path | None:

@@ -66,6 +66,19 @@ def visible(text: str, *, multiline: bool = False) -> str:
     return pattern.sub(_escaped, text)
 
 
+EMOJI_PRESENTATION = "\ufe0f"
+"""Variation selector 16: asks for the emoji form of the character before it (⚖️, 🗑️).
+Terminals disagree on how wide that is (one cell or two), so a line measured one way
+draws another and box borders break."""
+
+
+def on_screen(text: str, *, multiline: bool = False) -> str:
+    """``text`` made :func:`visible`, for a full-screen app: without emoji variation
+    selectors, so every terminal draws it as wide as ``rich.cells.cell_len`` measures it
+    (the text form of ⚖️ is one cell everywhere). Not for text that is edited or saved."""
+    return visible(text, multiline=multiline).replace(EMOJI_PRESENTATION, "")
+
+
 def visible_lines(text: str) -> str:
     """Lines of one-line text (a message, a table written as CSV): each line made
     :func:`visible`, the line breaks between them kept."""

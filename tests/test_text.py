@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from rich.cells import cell_len
 
-from kpotui.text import first_unsafe, json_visible, visible, visible_lines
+from kpotui.text import first_unsafe, json_visible, on_screen, visible, visible_lines
 
 ESCAPED = [
     ("Evil\x1b]0;pwned\x07Corp", "Evil\\x1b]0;pwned\\x07Corp"),
@@ -50,3 +51,10 @@ def test_json_visible_escapes_what_json_dumps_leaves_raw_and_reads_back_the_same
     assert json.loads(encoded) == value
     assert first_unsafe(encoded.replace("\u200d", "")) is None
     assert "👩\u200d💻" in encoded
+
+
+def test_on_screen_drops_emoji_variation_selectors_and_still_escapes() -> None:
+    assert on_screen("⚖️ Legal 🗑️") == "⚖ Legal 🗑"
+    assert cell_len(on_screen("⚖️ Legal 🗑️")) == len("⚖ Legal 🗑")  # one cell each
+    assert on_screen("a\x1b[2Jb ⚖️") == "a\\x1b[2Jb ⚖"
+    assert on_screen("👩‍💻 team") == "👩‍💻 team"  # a joined emoji keeps its joiner

@@ -46,20 +46,59 @@ class Col:
     align: Literal["left", "right"] = "left"
     sort: str | None = None
     """The field this column sorts by; None: not sortable."""
+    priority: int = 0
+    """0: always shown; when a table is too narrow, the highest number drops first."""
+    group: str = ""
+    """Columns of one group show or drop together (an amount and its currency)."""
+    grow: bool = False
+    """Widens into the room the others leave (``width`` is its least)."""
 
     @property
     def column(self) -> Column:
-        return Column(self.key, self.label, self.width, self.align)
+        return Column(
+            self.key, self.label, self.width, self.align, self.priority, self.group, self.grow
+        )
 
 
-def plain(name: str, label: str, width: int, align: Literal["left", "right"] = "left") -> Col:
+Align = Literal["left", "right"]
+
+
+def plain(
+    name: str,
+    label: str,
+    width: int,
+    align: Align = "left",
+    *,
+    priority: int = 0,
+    group: str = "",
+    grow: bool = False,
+) -> Col:
     """A column showing one field as it is (dates ISO, lists joined)."""
-    return Col(name, label, width, lambda r, _: fmt.value_text(r[name]), align, sort=name)
+    return Col(
+        name,
+        label,
+        width,
+        lambda r, _: fmt.value_text(r[name]),
+        align,
+        sort=name,
+        priority=priority,
+        group=group,
+        grow=grow,
+    )
 
 
-def amount(name: str, label: str, width: int) -> Col:
+def amount(name: str, label: str, width: int, *, priority: int = 0, group: str = "") -> Col:
     """A money field, right-aligned with thousands separators."""
-    return Col(name, label, width, lambda r, _: fmt.money(r[name]), "right", sort=name)
+    return Col(
+        name,
+        label,
+        width,
+        lambda r, _: fmt.money(r[name]),
+        "right",
+        sort=name,
+        priority=priority,
+        group=group,
+    )
 
 
 def _when(record: Record, ctx: RowContext) -> str:
@@ -86,58 +125,58 @@ def _stat(name: str) -> Callable[[Record, RowContext], str]:
 
 COLUMNS: dict[str, list[Col]] = {
     "contract": [
-        plain("code", "Code", 14),
-        plain("title", "Title", 34),
+        plain("code", "Code", 12),
+        plain("title", "Title", 20, grow=True),
         plain("status", "Status", 10),
         plain("end_date", "Ends", 10),
-        plain("provider", "Provider", 24),
-        amount("value", "Value", 14),
-        plain("currency", "Cur", 3),
-        plain("owner", "Owner", 16),
-        plain("service_line", "Service line", 19),
+        plain("provider", "Provider", 16, priority=1),
+        amount("value", "Value", 12, priority=2, group="value"),
+        plain("currency", "Cur", 3, priority=2, group="value"),
+        plain("owner", "Owner", 14, priority=3),
+        plain("service_line", "Service line", 16, priority=4),
     ],
     "deliverable": [
         plain("due_date", "Due", 10),
-        Col("when", "When", 11, _when, "right", sort="due_date"),
+        Col("when", "When", 9, _when, "right", sort="due_date"),
         plain("status", "Status", 11),
-        plain("title", "Title", 36),
-        plain("contract", "Contract", 14),
-        plain("quality_score", "Q", 2, "right"),
-        plain("submitted_date", "Submitted", 10),
-        plain("accepted_date", "Accepted", 10),
-        amount("amount", "Amount", 12),
-        plain("reviewer", "Reviewer", 16),
+        plain("title", "Title", 24, grow=True),
+        plain("contract", "Contract", 12, priority=1),
+        plain("quality_score", "Q", 2, "right", priority=2),
+        plain("reviewer", "Reviewer", 14, priority=3),
+        amount("amount", "Amount", 12, priority=4),
+        plain("submitted_date", "Submitted", 10, priority=5),
+        plain("accepted_date", "Accepted", 10, priority=6),
     ],
     "task": [
-        plain("name", "Activity", 34),
+        plain("name", "Activity", 20, grow=True),
         plain("classification", "Class", 8),
         plain("sourcing", "Sourcing", 10),
-        plain("owner", "Owner", 16),
-        plain("contract", "Contract", 14),
-        amount("in_house_monthly_cost", "In-house/mo", 11),
-        amount("outsourced_monthly_cost", "Outsourced/mo", 13),
-        plain("currency", "Cur", 3),
-        plain("knowledge_risk", "Risk", 6),
-        plain("area", "Area", 18),
+        plain("knowledge_risk", "Risk", 6, priority=1),
+        amount("in_house_monthly_cost", "In-house/mo", 11, priority=2, group="cost"),
+        amount("outsourced_monthly_cost", "Outsourced/mo", 13, priority=2, group="cost"),
+        plain("currency", "Cur", 3, priority=2, group="cost"),
+        plain("owner", "Owner", 14, priority=3),
+        plain("contract", "Contract", 12, priority=4),
+        plain("area", "Area", 16, priority=5),
     ],
     "note": [
         Col("flag", "!", 1, _review_flag),
-        plain("title", "Title", 40),
+        plain("title", "Title", 20, grow=True),
         plain("kind", "Kind", 9),
-        plain("review_by", "Review by", 10),
-        plain("tags", "Tags", 24),
-        Col("about", "About", 14, _about),
-        plain("author", "Author", 14),
+        plain("review_by", "Review by", 10, priority=1),
+        Col("about", "About", 12, _about, priority=2),
+        plain("tags", "Tags", 16, priority=3),
+        plain("author", "Author", 12, priority=4),
     ],
     "provider": [
-        plain("name", "Provider", 30),
-        plain("country", "Country", 14),
-        plain("delivery_model", "Model", 9),
-        Col("on_time", "On time", 7, _stat("on_time"), "right"),
-        Col("trend", "Trend", 8, _stat("trend")),
-        Col("quality", "Quality", 7, _stat("quality"), "right"),
-        Col("spend", "Spend", 18, _stat("spend"), "right"),
-        plain("certification_expiry", "Cert. expiry", 12),
+        plain("name", "Provider", 20, grow=True),
+        Col("on_time", "On time", 7, _stat("on_time"), "right", priority=1),
+        Col("quality", "Quality", 7, _stat("quality"), "right", priority=1),
+        plain("country", "Country", 12, priority=2),
+        Col("trend", "Trend", 8, _stat("trend"), priority=3),
+        Col("spend", "Spend", 14, _stat("spend"), "right", priority=2),
+        plain("delivery_model", "Model", 9, priority=3),
+        plain("certification_expiry", "Cert. expiry", 12, priority=4),
         Col(
             "review_age",
             "Sec. review",
@@ -145,31 +184,35 @@ COLUMNS: dict[str, list[Col]] = {
             lambda r, ctx: fmt.age(r["security_review_date"], ctx.today),
             "right",
             sort="security_review_date",
+            priority=5,
         ),
     ],
     "decision": [
         plain("date", "Date", 10),
-        plain("contract", "Contract", 14),
-        plain("summary", "Summary", 44),
-        plain("made_by", "Made by", 8),
+        plain("summary", "Summary", 20, grow=True),
         Col(
             "reversible",
             "Undo?",
             5,
             lambda r, _: "yes" if r["reversible"] else "NO",
             sort="reversible",
+            priority=1,
         ),
-        plain("impact", "Impact", 6),
-        plain("status", "Status", 9),
-        plain("decided_by", "Decided by", 16),
+        plain("status", "Status", 9, priority=1),
+        plain("contract", "Contract", 12, priority=2),
+        plain("impact", "Impact", 6, priority=2),
+        plain("made_by", "Made by", 8, priority=3),
+        plain("decided_by", "Decided by", 14, priority=4),
     ],
     "rate": [
-        plain("currency", "Currency", 8),
+        plain("currency", "Currency", 10),  # room for the sort mark: "Currency ▲"
         plain("date", "From", 10),
         plain("rate", "Rate", 20, "right"),
     ],
 }
-"""Every kind's columns in display order: what matters most comes first (80 columns)."""
+"""Every kind's columns in display order. A table shows those that fit its width: priority
+0 always, then the lowest numbers; a ``grow`` column takes the room left (see
+:func:`kpotui.tui.widgets.virtual_table.fit_columns`). One more column is one more entry."""
 
 
 FLAG_STYLES: dict[Flag, str] = {

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
+
+from kpotui.target import short_name
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -34,7 +35,7 @@ class AppDatabase:
         self.read_only_reason = READ_ONLY_REASON if read_only else _cannot_write(db)
         """Why nothing can be changed, when nothing can (``--read-only``, or a file this
         account may not write: known before the first frame, so the top bar says so)."""
-        self.label = Path(db).name if db and "://" not in db else ""
+        self.label = _label(db)
         """Short name of the database for the top bar; known for sure once opened."""
         self.open_error: str | None = None
         """Why the database could not be opened, once that has happened."""
@@ -82,7 +83,7 @@ class AppDatabase:
         from kpotui.services import changes
 
         self.marker = changes.marker(store)
-        self.label = store.path.name if store.path is not None else store.display_name
+        self.label = short_name(store.display_name)
         store.on_wait = self.on_wait
         for warning in store.warnings:
             if self.on_warning is not None:
@@ -94,6 +95,18 @@ class AppDatabase:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+
+def _label(db: str | None) -> str:
+    """The top bar's name for ``db`` before it is open (empty if the config file is wrong:
+    opening the store says why)."""
+    from kpotui.config import ConfigError
+    from kpotui.target import resolve_target
+
+    try:
+        return short_name(resolve_target(db))
+    except ConfigError:
+        return ""
 
 
 def _cannot_write(db: str | None) -> str | None:

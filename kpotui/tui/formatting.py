@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.content import Content
 
 from kpotui import labels
-from kpotui.text import money_figure, money_text, visible
+from kpotui.text import money_figure, money_text, on_screen
 
 NONE = "—"
 """Shown for a value that is not set, where a blank would be ambiguous."""
@@ -96,12 +96,12 @@ def one_line(text: str | None, limit: int = 200) -> str:
 
 def shown(text: str, *, multiline: bool = False) -> Content:
     """``text`` for a Textual widget: plain (``[`` is not markup), every control visible."""
-    return Content(visible(text, multiline=multiline))
+    return Content(on_screen(text, multiline=multiline))
 
 
 def rich_text(text: str, *, multiline: bool = False, style: str = "") -> Text:
     """``text`` for a cell of a Rich table: plain, every control visible."""
-    return Text(visible(text, multiline=multiline), style=style)
+    return Text(on_screen(text, multiline=multiline), style=style)
 
 
 def value_text(value: Any) -> str:

@@ -313,6 +313,17 @@ def test_provider_reliability(firm: Store) -> None:
     assert c.first_time_right_rate is None
 
 
+def test_reliability_with_work_leaves_out_and_counts_providers_without_deliverables(
+    firm: Store,
+) -> None:
+    working = [r.provider for r in insights.reliability(firm, TODAY, with_work=True)]
+    assert working == ["Anand Analytics", "Baltic Research"]
+    assert insights.providers_without_work(firm) == 1  # Chennai Data
+    make.provider(firm, "Dnipro Desk", country="Ukraine")
+    assert insights.providers_without_work(firm) == 2
+    assert len(insights.reliability(firm, TODAY, with_work=True)) == 2
+
+
 def test_contracts_ending_or_renewing_inside_notice(firm: Store) -> None:
     found = insights.renewals(firm, TODAY)
     assert [(r.code, r.notice_deadline, r.inside_notice(TODAY)) for r in found] == [

@@ -7,14 +7,16 @@ SVGs under ``tests/tui/__snapshots__`` before committing them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
 from tests.tui.conftest import settle
-from tests.tui.helpers import move_to
+from tests.tui.helpers import add_provider, move_to
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -89,6 +91,36 @@ def test_record_detail(
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
 
 
+# -- every list, help, an empty database, emoji names (80 and 120 columns) -------------
+
+LISTS = {
+    "deliverables": ("3",),
+    "activities": ("4",),
+    "notes": ("5",),
+    "providers": ("6",),
+    "decisions": ("7",),
+    "rates": ("comma", "x"),
+}
+"""The list screens besides contracts (above), and the keys that reach each. Not the
+changes screen: it shows when the sample firm was built, a new time on every run."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(LISTS))
+def test_list_screen(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int], screen: str
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*LISTS[screen]))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    run = after("2", "enter", "question_mark")
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_provider_impact(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
@@ -123,3 +155,21 @@ def test_provider_trend_chart(
 @pytest.mark.parametrize("size", SIZES)
 def test_agenda(snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("8"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_empty_database_dashboard(
+    snap_compare: Any, make_app: Callable[..., KpoApp], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    empty = tmp_path / "empty.db"
+    open_store(str(empty)).close()
+    empty.chmod(0o600)
+    assert snap_compare(make_app(db=empty), terminal_size=size, run_before=after())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_emoji_provider_names(
+    snap_compare: Any, make_app: Callable[..., KpoApp], firm_db: Path, size: tuple[int, int]
+) -> None:
+    add_provider(firm_db, "⚖️ Legal 🗑️")
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("6", "end"))

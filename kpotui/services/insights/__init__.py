@@ -37,6 +37,7 @@ from kpotui.services.insights.providers import (
     concentration,
     contract_spend,
     provider_costs,
+    providers_without_work,
     reliability,
 )
 from kpotui.services.insights.summary import summary
@@ -68,6 +69,7 @@ __all__ = [
     "due_work",
     "provider_costs",
     "provider_decisions",
+    "providers_without_work",
     "quarter_of",
     "reliability",
     "renewals",

@@ -146,9 +146,14 @@ class Reliability:
 
 
 def reliability(
-    store: Store, today: date | None = None, *, provider_id: int | None = None
+    store: Store,
+    today: date | None = None,
+    *,
+    provider_id: int | None = None,
+    with_work: bool = False,
 ) -> list[Reliability]:
-    """Per provider (``provider_id``: that one alone): on-time rate of what was delivered,
+    """Per provider (``provider_id``: that one alone; ``with_work``: those with at least
+    one deliverable, see :func:`providers_without_work`): on-time rate of what was delivered,
     average quality, first-time-right rate, rounds of rework, open work overdue.
     Delivered = has a submitted date; on time = first submitted by the due date (a
     submission sent back does not become on time when resubmitted); first-time-right =
@@ -190,6 +195,8 @@ def reliability(
         if provider_id is not None:
             overdue_query = overdue_query.where(C.c.provider_id == provider_id)
             counts_query = counts_query.where(P.c.id == provider_id)
+        if with_work:
+            counts_query = counts_query.where(r.deliverables > 0)
         overdue: dict[int, int] = dict(conn.execute(overdue_query).all())
         rows = conn.execute(counts_query).all()
     found = []
@@ -211,6 +218,16 @@ def reliability(
             )
         )
     return found
+
+
+def providers_without_work(store: Store) -> int:
+    """How many providers have no deliverable yet (those ``reliability(with_work=True)``
+    leaves out)."""
+    r = RELIABILITY.c
+    with_work = select(r.provider_id).where(r.provider_id == P.c.id, r.deliverables > 0)
+    with store.read() as conn:
+        query = select(func.count()).select_from(P).where(~with_work.exists())
+        return int(conn.execute(query).scalar_one())
 
 
 @dataclass(frozen=True)

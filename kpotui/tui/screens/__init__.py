@@ -19,19 +19,27 @@ class MainScreen:
     class_name: str
     kind: str | None
     """The kind of record it lists (None for the dashboard)."""
+    short: str = ""
+    """The label where the top bar has no room for it (80 columns)."""
 
 
 MAIN_SCREENS = (
-    MainScreen("dashboard", "Dashboard", "1", "dashboard", "DashboardScreen", None),
-    MainScreen("contracts", "Contracts", "2", "contracts", "ContractsScreen", "contract"),
+    MainScreen("dashboard", "Dashboard", "1", "dashboard", "DashboardScreen", None, "Dash"),
+    MainScreen("contracts", "Contracts", "2", "contracts", "ContractsScreen", "contract", "Contr"),
     MainScreen(
-        "deliverables", "Deliverables", "3", "deliverables", "DeliverablesScreen", "deliverable"
+        "deliverables",
+        "Deliverables",
+        "3",
+        "deliverables",
+        "DeliverablesScreen",
+        "deliverable",
+        "Deliv",
     ),
-    MainScreen("activities", "Activities", "4", "activities", "ActivitiesScreen", "task"),
-    MainScreen("notes", "Notes", "5", "notes", "NotesScreen", "note"),
-    MainScreen("providers", "Providers", "6", "providers", "ProvidersScreen", "provider"),
-    MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision"),
-    MainScreen("agenda", "Agenda", "8", "agenda", "AgendaScreen", None),
+    MainScreen("activities", "Activities", "4", "activities", "ActivitiesScreen", "task", "Activ"),
+    MainScreen("notes", "Notes", "5", "notes", "NotesScreen", "note", "Notes"),
+    MainScreen("providers", "Providers", "6", "providers", "ProvidersScreen", "provider", "Prov"),
+    MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision", "Decis"),
+    MainScreen("agenda", "Agenda", "8", "agenda", "AgendaScreen", None, "Agenda"),
 )
 
 RATES_SCREEN = MainScreen("rates", "Exchange rates", "", "rates", "RatesScreen", "rate")

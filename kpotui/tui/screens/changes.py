@@ -17,10 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from kpotui.services import audit, change_log, settings
-from kpotui.text import visible
 from kpotui.tui.messages import OpenRecord, RecordsChanged
 from kpotui.tui.screens.base import KpoScreen
 from kpotui.tui.widgets.filter_bar import Choice, FilterBar, Option, TextChoice
+from kpotui.tui.widgets.panel_table import PanelTable, cell, left
 
 LIMIT = 500
 """Events shown at most: the newest; ``kpotui log`` reaches further back."""
@@ -47,7 +47,15 @@ CHOICES = (
     ),
     TextChoice("actor", "actor", "account, enter", width=20),
 )
-COLUMNS = (("When", 16), ("Who", 8), ("Action", 6), ("Kind", 11), ("Record", 20), ("Changes", 0))
+COLUMNS = (
+    left("When", 16),
+    left("Who", 8),
+    left("Action", 6),
+    left("Kind", 11),
+    left("Record", 16),
+    left("Changes"),
+)
+"""The changes take the width the others leave (no sideways scroll at 80 columns)."""
 
 
 class ChangesScreen(KpoScreen):
@@ -71,7 +79,7 @@ class ChangesScreen(KpoScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Changes across the firm", classes="detail-title")
         yield FilterBar(CHOICES, id="changes-filter")
-        yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+        yield PanelTable(COLUMNS, id="changes")
 
     def shows(self) -> Collection[str]:
         return (*change_log.KIND_SPELLINGS,)
@@ -80,10 +88,7 @@ class ChangesScreen(KpoScreen):
         self.action_reload()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, key=label, width=width or None)
-        table.focus()
+        self.query_one(PanelTable).focus()
         self.action_reload()
 
     def log_filter(self) -> audit.LogFilter:
@@ -108,22 +113,19 @@ class ChangesScreen(KpoScreen):
 
     def _show(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for event in events:
             when = change_log.event_time(event).astimezone()
-            table.add_row(
+            texts = (
                 f"{when:%Y-%m-%d %H:%M}",
-                change_log.shortened(visible(event["actor"]), 8),
+                event["actor"],  # cut to its column, with an ellipsis
                 event["action"],
                 change_log.noun(event["kind"]),
-                change_log.shortened(visible(event["key"])),
+                event["key"],
                 change_log.changes_text(event["changes"]),
-                key=str(event["id"]),
             )
-        if events:
-            table.move_cursor(row=min(max(row, 0), len(events) - 1))
+            rows.append((str(event["id"]), [cell(text) for text in texts]))
+        self.query_one(PanelTable).set_rows(rows)  # the cursor stays on its row
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

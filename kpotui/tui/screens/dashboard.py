@@ -8,7 +8,7 @@ the database and fills the panels question by question.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +23,7 @@ from kpotui.services.horizons import DUE_SOON_DAYS, firm_horizons
 from kpotui.tui import formatting as fmt
 from kpotui.tui.messages import OpenRecord, RecordsChanged, ShowList
 from kpotui.tui.screens.base import KpoScreen
-from kpotui.tui.widgets.nav_bar import NavBar
+from kpotui.tui.widgets.nav_bar import HasScreenKeys, NavBar
 from kpotui.tui.widgets.panel_table import ColumnSpec, PanelTable, cell
 from kpotui.tui.widgets.sourcing_matrix import SourcingMatrix
 
@@ -90,6 +90,16 @@ EVERY_KIND = frozenset(
 database code, which :mod:`kpotui.services.fields` does)."""
 
 
+def first_run_text(providers_key: str) -> str:
+    """What the dashboard of an empty database says to do first."""
+    return (
+        "Nothing here yet. To begin, press "
+        f"{providers_key} for Providers, then n to add your first provider; then its "
+        "contracts (2), their deliverables (3) and your activities (4). Or bring records "
+        "in from files with kpotui import FILE... (TOML, JSON or CSV: see docs/format.md)."
+    )
+
+
 def _what(renewal: insights.Renewal) -> str:
     """What happens at the term end the row shows (its dates are in the row already)."""
     if renewal.term.lapsed:
@@ -117,7 +127,14 @@ class DashboardScreen(KpoScreen):
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next_panel", priority=True),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next panel",
+            id="dashboard.next_panel",
+            priority=True,
+            key_display="⇥",  # "⏎ Open tab Next panel" read as "open tab"
+        ),
         Binding(
             "shift+tab",
             "app.focus_previous",
@@ -153,7 +170,7 @@ class DashboardScreen(KpoScreen):
             Vertical(
                 matrix,
                 self._panel("at-risk", summary=True),
-                self._panel("reliability"),
+                self._panel("reliability", summary=True),
                 self._panel("spend", summary=True),
                 classes="column",
             ),
@@ -196,10 +213,11 @@ class DashboardScreen(KpoScreen):
         show = self.app.call_from_thread
         show(self._lay_out_panels)  # waits until they are mounted
         show(self._focus_overdue)
-        from kpotui.services import insights
+        from kpotui.services import insights, listing
 
         store = self.database.store()  # the first screen opens the database (see AppDatabase)
         show(self.query_one(NavBar).update_content)  # the database's name is known now
+        show(self._show_first_run, listing.count(store, "provider") == 0)
         days = firm_horizons(store)
         from kpotui.services import agenda
 
@@ -214,8 +232,20 @@ class DashboardScreen(KpoScreen):
         from kpotui.services import sla
 
         breached = sla.providers_in_breach(store)
-        show(self._show_reliability, insights.reliability(store), breached)
+        reliable = insights.reliability(store, with_work=True)
+        idle = insights.providers_without_work(store)
+        show(self._show_reliability, reliable, idle, breached)
         show(self._show_spend, insights.concentration(store), insights.SPEND_MEANS)
+
+    def _show_first_run(self, empty: bool) -> None:
+        """On a database without providers, say how to begin (above the empty panels)."""
+        for shown in self.query("#first-run"):
+            shown.remove()
+        if empty:
+            key = cast(HasScreenKeys, self.app).screen_keys.get("providers", "6")
+            self.query_one("#dashboard").mount(
+                Static(first_run_text(key), id="first-run"), before="#columns"
+            )
 
     def _fill(self, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         self.query_one(f"#{panel_id}", PanelTable).set_rows(rows)
@@ -334,10 +364,18 @@ class DashboardScreen(KpoScreen):
         self._fill("at-risk", rows)
 
     def _show_reliability(
-        self, found: list[insights.Reliability], in_breach: Collection[str] = frozenset()
+        self,
+        found: list[insights.Reliability],
+        idle: int,
+        in_breach: Collection[str] = frozenset(),
     ) -> None:
-        """Least on time first (no delivery yet: last), at most ``SHOWN``; ``!`` marks a
-        provider with a contract in SLA breach this period (``in_breach``)."""
+        """Least on time first (no delivery yet: last), at most ``SHOWN``; the ``idle``
+        providers, with no deliverable, only counted; ``!`` marks a provider with a
+        contract in SLA breach this period (``in_breach``)."""
+        summary = self.query_one("#panel-reliability .panel-summary", Static)
+        providers = "provider has" if idle == 1 else "providers have"
+        summary.update(f"{idle:,} {providers} no deliverables yet." if idle else "")
+        summary.display = bool(idle)
         ranked = sorted(found, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0))
         if len(ranked) > SHOWN:
             self._title("reliability", f"Provider reliability: {SHOWN} least on time")

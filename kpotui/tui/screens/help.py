@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -20,7 +21,8 @@ KEYMAP_HINT = (
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys as (key, what it does, binding id), the screen's own help above them."""
+    """Keys as (key, what it does, binding id), the screen's own help above them; all
+    plain text, never markup (the ``[`` and ``]`` keys, a ``[keys]`` table)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
@@ -37,9 +39,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(f"Help: {self.title_text}", classes="dialog-title")
             with VerticalScroll():
                 if self.text:
-                    yield Static(self.text, classes="dialog-text")
+                    yield Static(Text(self.text), classes="dialog-text")
                 yield Static(self._table())
-                yield Static(KEYMAP_HINT, classes="form-hint")
+                yield Static(Text(KEYMAP_HINT), classes="form-hint")
         yield Footer()
 
     def _table(self) -> Table:
@@ -48,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
         for key, description, binding_id in self.keys:
-            table.add_row(key, description, binding_id)
+            table.add_row(Text(key), Text(description), Text(binding_id))  # "[" is a key
         return table
 
     def action_close(self) -> None:

@@ -91,7 +91,9 @@ class RecordDetailScreen(EditingScreen):
         Binding("delete", "delete", "Delete", id="detail.delete"),
         Binding("n", "new", "New", id="detail.new"),
         Binding("m", "mark", "Mark", id="detail.mark"),
-        Binding("left_square_bracket", "tab(-1)", "Tab", id="detail.previous_tab", show=False),
+        Binding(
+            "left_square_bracket", "tab(-1)", "Previous tab", id="detail.previous_tab", show=False
+        ),
         Binding("right_square_bracket", "tab(1)", "Next tab", id="detail.next_tab"),
         Binding("slash", "filter", "Filter", show=False, id="detail.filter"),
         Binding("r", "reload", "Reload", show=False, id="detail.reload"),

@@ -1,5 +1,6 @@
 """One field of a record form: a label, an editor chosen by the field's type, and a line
-below it that shows the field's help, or what is wrong with the value as it is typed."""
+below it that shows the field's help and how to type it, or what is wrong with the value
+as it is typed."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ TEXT_HINTS = {
     FieldType.LIST: "separate items with ;",
     FieldType.MONEY: "amount, e.g. 12,500.00",
 }
+
+
+class YesNo(Checkbox):
+    """A checkbox that says its state in words too ("✓ yes", "  no"), not only in colour."""
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        self.label = fmt.yes_no(self.value)
+        super().watch_value()
 
 
 class RefSuggester(Suggester):
@@ -80,7 +90,7 @@ class FieldRow(Vertical):
             blank = not spec.required or spec.default is None  # no silent first choice
             return Select(options, value=start, allow_blank=blank, compact=True, id=ident)
         if spec.type is FieldType.BOOL:
-            return Checkbox("", bool(value), compact=True, id=ident)
+            return YesNo(fmt.yes_no(bool(value)), bool(value), compact=True, id=ident)
         if spec.multiline:
             area = OrderedTextArea(
                 editable_text(spec, value), soft_wrap=True, compact=True, id=ident
@@ -88,14 +98,7 @@ class FieldRow(Vertical):
             area.add_class("markdown" if spec.markdown else "long-text")
             return area
         suggester = RefSuggester(self.database, spec.ref) if spec.ref else None
-        hint = TEXT_HINTS.get(spec.type, "")
-        return OrderedInput(
-            editable_text(spec, value),
-            placeholder=hint,
-            suggester=suggester,
-            compact=True,
-            id=ident,
-        )
+        return OrderedInput(editable_text(spec, value), suggester=suggester, compact=True, id=ident)
 
     def compose(self) -> ComposeResult:
         marker = " *" if self.spec.required else ""
@@ -113,12 +116,14 @@ class FieldRow(Vertical):
             preview.display = False
 
     def _help(self) -> str:
+        """The line under the editor: the field's help, then how to type it (a hint
+        inside the editor would run on from the label)."""
+        hint = TEXT_HINTS.get(self.spec.type, "")
         if self.spec.ref:
             noun = kind_spec(self.spec.ref or "").noun
             key = kind_spec(self.spec.ref).key[0]
             hint = f"the {noun}'s {key}; → accepts the completion"
-            return f"{self.spec.help}; {hint}" if self.spec.help else hint
-        return self.spec.help
+        return "; ".join(part for part in (self.spec.help, hint) if part)
 
     def raw(self) -> Any:
         """The value as entered: text, a choice (None when blank) or a flag."""

@@ -7,7 +7,7 @@ from typing import Protocol, cast
 from textual.content import Content
 from textual.widgets import Static
 
-from kpotui.text import visible
+from kpotui.text import on_screen
 from kpotui.tui.database import database_of
 from kpotui.tui.screens import MAIN_SCREENS
 
@@ -27,30 +27,37 @@ class NavBar(Static):
         self.update_content()
 
     def update_content(self) -> None:
-        """Draw the tabs: all labelled when they fit, else only the current one."""
+        """Draw the tabs: the widest of these that fits: every label in full; the current
+        one in full and the others short; the same without the brand; the current one only."""
         current = self.app.current_mode
         keys = cast(HasScreenKeys, self.app).screen_keys
         database = database_of(self)
-        right = visible(database.label) + (" · read-only" if database.read_only else "")
+        right = on_screen(database.label) + (" · read-only" if database.read_only else "")
         brand = Content.styled(" kpotui ", "bold")
         tail = Content.styled(f" {right} ", "italic" if not database.read_only else "bold")
 
-        def tabs_of(wide: bool) -> Content:
+        def tabs_of(names: str) -> Content:
+            """``names``: "full" for every label, "short" for the others' short ones,
+            "keys" for only the current one's."""
             parts = []
             for screen in MAIN_SCREENS:
                 key = keys.get(screen.mode, "")
-                shown = wide or screen.mode == current
-                text = f" {key} {screen.label} " if shown else f" {key} "
+                if screen.mode == current or names == "full":
+                    text = f" {key} {screen.label} "
+                elif names == "short":
+                    text = f"{key} {screen.short or screen.label}"
+                else:
+                    text = f" {key} "
                 style = "reverse bold" if screen.mode == current else ""
                 link = f"@click=app.switch_mode('{screen.mode}')"
                 parts.append(Content.from_markup(f"[{style} {link}]$text[/]", text=text))
             return Content(" ").join(parts)
 
-        tabs = tabs_of(wide=True)
-        if brand.cell_length + tabs.cell_length + tail.cell_length + 1 > self.size.width:
-            if tabs.cell_length + tail.cell_length + 1 <= self.size.width:
-                brand = Content("")  # the screens' names matter more than the app's
-            else:
-                tabs = tabs_of(wide=False)  # the database's name and mode always stay visible
-        gap = max(1, self.size.width - brand.cell_length - tabs.cell_length - tail.cell_length)
-        self.update(Content.assemble(brand, tabs, " " * gap, tail))
+        # the database's name and mode always stay visible, every screen's name if it can
+        layouts = [(brand, tabs_of(names)) for names in ("full", "short")]
+        layouts += [(Content(""), tabs_of("short")), (Content(""), tabs_of("keys"))]
+        for start, tabs in layouts:
+            if start.cell_length + tabs.cell_length + tail.cell_length + 1 <= self.size.width:
+                break
+        gap = max(1, self.size.width - start.cell_length - tabs.cell_length - tail.cell_length)
+        self.update(Content.assemble(start, tabs, " " * gap, tail))

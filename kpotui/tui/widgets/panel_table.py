@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from kpotui.text import visible
+from kpotui.text import on_screen
 
 ColumnSpec = tuple[str, int, bool]
 """Label, width (0: a share of what the others leave), right-aligned."""
@@ -20,10 +20,15 @@ SCROLLBAR = 1
 """Room kept for a vertical scrollbar (the CSS makes it one cell wide)."""
 
 
+def left(label: str, width: int = 0) -> ColumnSpec:
+    """A column of text; width 0 takes what the others leave."""
+    return (label, width, False)
+
+
 def cell(text: str, right: bool = False, style: str = "") -> Text:
     """One cell's text: no wrapping, numbers right-aligned, control characters visible."""
     return Text(
-        visible(text),
+        on_screen(text),
         style=style,
         justify="right" if right else "left",
         no_wrap=True,

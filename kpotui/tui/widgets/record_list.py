@@ -57,6 +57,8 @@ class RecordList(Vertical):
     def on_mount(self) -> None:
         self.query_one(Input).display = False
         self._show_status()
+        # the keys on offer change with the focus (a filter line takes "n" for itself)
+        self.watch(self.screen, "focused", self._show_empty, init=False)
 
     def focus_table(self) -> None:
         self.table.focus()
@@ -120,7 +122,35 @@ class RecordList(Vertical):
     @on(VirtualTable.Loaded)
     def _loaded(self, event: VirtualTable.Loaded) -> None:
         self._count = event.count
+        self._show_empty()
         self._show_status()
+
+    def _show_empty(self) -> None:
+        empty = self._empty_text() if self._count == 0 else ""
+        if empty != self.table.empty_text:
+            self.table.empty_text = empty
+            self.table.refresh()
+
+    def _empty_text(self) -> str:
+        """What an empty table says: that nothing matches, or how to add the first record
+        (the key the screen has for it, if it offers one: not on a read-only database)."""
+        one, many = nouns(self.source.kind)
+        query = self.table.current_query
+        if query.filter:
+            return f"No {many} match “{query.filter}”."
+        new = next(
+            (
+                active.binding.key_display or self.app.get_key_display(active.binding)
+                for active in self.screen.active_bindings.values()
+                if active.binding.action == "new" and active.enabled
+            ),
+            None,
+        )
+        first = self.source.base == ListFilter()
+        said = f"No {many} yet." if first else f"No {many} here."
+        if new is None:
+            return said
+        return f"{said} Press {new} to add {'the first' if first else 'a'} {one}."
 
     def cycle_sort(self) -> None:
         """Sort by the next sortable column."""

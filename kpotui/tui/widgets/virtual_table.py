@@ -9,7 +9,8 @@ holds a handful of pages instead:
 * the source's ``count`` sizes the scroll area; a new query fetches and draws its first
   page before it counts (a count reads every matching row: on 200,000 rows it takes
   longer than the page), and a short first page is the count;
-* column widths are declared by the caller (the schema), never measured from cells;
+* column widths are declared by the caller (the schema), never measured from cells; the
+  columns that fit the width show, the least important dropping first (:func:`fit_columns`);
 * pages live in a small LRU cache, dropped whenever the query or the data changes;
 * every source call is blocking and runs in a thread worker, one call at a time; rows not yet
   fetched paint as placeholders meanwhile;
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
 from typing import Any, ClassVar, Literal, Protocol
@@ -40,7 +41,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
-from kpotui.text import visible
+from kpotui.text import on_screen
 
 Cursor = tuple[Any, ...]
 """An opaque keyset position: the sort value(s) of a row followed by its id."""
@@ -61,6 +62,42 @@ class Column:
     """Fixed width in cells; longer values are cut with an ellipsis."""
     align: Literal["left", "right"] = "left"
     """Where the text sits inside the column."""
+    priority: int = 0
+    """0: always shown; otherwise, when the columns do not fit, the highest drops first."""
+    group: str = ""
+    """Columns naming the same group show or drop together (a value and its currency)."""
+    grow: bool = False
+    """Takes the width the shown columns leave (``width`` is then its least)."""
+
+
+PADDING = 2
+"""Cells around each column's text (one each side)."""
+
+
+def fit_columns(columns: Sequence[Column], width: int) -> tuple[Column, ...]:
+    """The columns to show in ``width`` cells, in their order: those of priority 0, then
+    each other column (with its group) by priority, the leftmost first, if it still fits;
+    the growing ones then widen into what is left. Priority 0 always shows (the table
+    scrolls sideways if it must)."""
+
+    def cells(some: Iterable[Column]) -> int:
+        return sum(column.width + PADDING for column in some)
+
+    chosen: set[str] = set()
+    for column in sorted(columns, key=lambda c: c.priority):  # stable: leftmost first
+        if column.key in chosen:
+            continue
+        unit = [c for c in columns if c is column or (column.group and c.group == column.group)]
+        taken = [c for c in columns if c.key in chosen]
+        if column.priority == 0 or cells(taken) + cells(unit) <= width:
+            chosen.update(c.key for c in unit)
+    shown = [c for c in columns if c.key in chosen]
+    growing = [i for i, column in enumerate(shown) if column.grow]
+    spare = max(0, width - cells(shown))
+    for n, i in enumerate(growing):
+        share = spare // len(growing) + (1 if n < spare % len(growing) else 0)
+        shown[i] = replace(shown[i], width=shown[i].width + share)
+    return tuple(shown)
 
 
 @dataclass(frozen=True)
@@ -181,7 +218,7 @@ class _Page:
 
 def _fit(text: str, width: int, align: Literal["left", "right"]) -> str:
     """Cut or pad ``text`` to exactly ``width`` cells, its control characters visible."""
-    text = visible(text)
+    text = on_screen(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 0 else ""
@@ -317,7 +354,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._query = query or Query()
         self._page_size = page_size
         self._cache_pages = cache_pages
-        self._total_width = sum(column.width + 2 for column in self._columns)
+        self._shown = self._columns
+        """The columns that fit the width, as wide as they show (see :func:`fit_columns`)."""
+        self._shown_cells = tuple(range(len(self._columns)))
+        """Where each shown column's text is in :attr:`Row.cells`."""
         self._cursor = 0
         self._count = 0
         """Rows in the scroll area: the last known count, kept while a new one loads."""
@@ -332,6 +372,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._failed = False
         self._inflight: tuple[Worker[_Result | None], _Job] | None = None
         self._highlighted: tuple[int, Row] | None = None
+        self.empty_text = ""
+        """What the first row says when the query matches nothing (how to add a record)."""
         self._kept: int | None = None
         """After a refresh, the id of the record under the cursor, until fresh rows show
         where it is now (see :meth:`_follow_kept`)."""
@@ -347,6 +389,11 @@ class VirtualTable(ScrollView, can_focus=True):
     def columns(self) -> tuple[Column, ...]:
         """The columns, in display order."""
         return self._columns
+
+    @property
+    def shown_columns(self) -> tuple[Column, ...]:
+        """The columns on screen at the current width, with the widths they show at."""
+        return self._shown
 
     @property
     def row_count(self) -> int:
@@ -622,13 +669,27 @@ class VirtualTable(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._start_load()
 
+    @property
+    def _total_width(self) -> int:
+        return sum(column.width + PADDING for column in self._shown)
+
+    def _fit_width(self) -> None:
+        """Choose the columns for the width there is (the vertical scrollbar's kept)."""
+        width = self.size.width - self.styles.scrollbar_size_vertical
+        self._shown = fit_columns(self._columns, width)
+        keys = [column.key for column in self._columns]
+        self._shown_cells = tuple(keys.index(column.key) for column in self._shown)
+        self.virtual_size = Size(self._total_width, self._count + 1)
+
     def on_mount(self) -> None:
         """Start counting and fetching the first page."""
-        self.virtual_size = Size(self._total_width, self._count + 1)
+        self._fit_width()
         self._start_load()
 
     def on_resize(self, event: events.Resize) -> None:
-        """Keep the cursor on screen and fetch what a taller screen shows."""
+        """Fit the columns, keep the cursor on screen and fetch what a taller screen shows."""
+        self._fit_width()
+        self.refresh()
         self._move_cursor(self._cursor)
 
     def on_click(self, event: events.Click) -> None:
@@ -638,11 +699,11 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = offset.x + self.scroll_offset.x
-            for column in self._columns:
-                if x < column.width + 2:
+            for column in self._shown:
+                if x < column.width + PADDING:
                     self.sort_by(column.key)
                     return
-                x -= column.width + 2
+                x -= column.width + PADDING
             return
         index = self.scroll_offset.y + offset.y - 1
         if index == self._cursor:
@@ -701,7 +762,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _labels(self) -> Iterable[tuple[Column, str]]:
         """Each column with its header text, the sorted one marked ▲ or ▼."""
-        for column in self._columns:
+        for column in self._shown:
             label = column.label
             if column.key == self._query.sort:
                 label = f"{label} {'▼' if self._query.descending else '▲'}"
@@ -710,13 +771,17 @@ class VirtualTable(ScrollView, can_focus=True):
     def _row_line(self, index: int, base: Style) -> tuple[str, Style]:
         """The text and style of the line showing row ``index``."""
         if index >= self._count:
+            if index == 0 and self._count_known and self.empty_text:
+                placeholder = self.get_component_rich_style("virtual-table--placeholder")
+                return f" {self.empty_text}", base + placeholder
             return "", base
         row = self._find(index, self._pages) or self._find(index, self._stale)
         if row is None:
             return " …", base + self.get_component_rich_style("virtual-table--placeholder")
+        cells = row.cells
         text = "".join(
-            f" {_fit(cell, column.width, column.align)} "
-            for column, cell in zip(self._columns, row.cells, strict=False)
+            f" {_fit(cells[i] if i < len(cells) else '', column.width, column.align)} "
+            for column, i in zip(self._shown, self._shown_cells, strict=True)
         )
         style = base
         if index == self._cursor:
