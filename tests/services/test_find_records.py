@@ -112,3 +112,12 @@ def test_snippet_starts_at_a_word_and_flattens_lines() -> None:
 def test_words_in_finds_every_occurrence_ignoring_case() -> None:
     assert words_in("Pack and PACK", "pack") == [(0, 4), (9, 13)]
     assert sorted(words_in("Q1 model pack", "model q1")) == [(0, 2), (3, 8)]
+
+
+def test_a_list_filter_looks_in_the_fields_it_is_given(store: Store) -> None:
+    from kpotui.services.listing import ListFilter
+
+    _firm(store)
+    by_provider = ListFilter(text="meridian", text_fields=("code", "title", "provider"))
+    assert [c["code"] for c in make.listed(store, "contract", by_provider)] == ["ENG-2024-002"]
+    assert make.listed(store, "contract", ListFilter(text="meridian")) == []
