@@ -39,6 +39,7 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "keys": f.keystroke_figures,
     "insights": f.insight_figures,
     "log": f.log_figures,
+    "find": f.find_figures,
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,

@@ -6,9 +6,9 @@ Each kind is searched in two steps, both in SQL and both stopping at ``limit`` r
    ``lower(name) >= q AND lower(name) < q'`` of its folded index, read in order (the
    folded-key indexes of :mod:`kpotui.store.keys`, and migration 0013's for deliverable
    titles and decision summaries, whose keys start with their contract);
-2. *anywhere*, only if step 1 found fewer than ``limit``: any searched column holds the
-   query (``LIKE '%q%'``), and for notes every word occurs in the title, body or tags
-   (the full-text index, :mod:`kpotui.services.search`).
+2. *anywhere*, only if step 1 found fewer than ``limit`` (see ``everywhere``): any
+   searched column holds the query (``LIKE '%q%'``), and for notes every word occurs
+   in the title, body or tags (the full-text index, :mod:`kpotui.services.search`).
 
 No step sorts all matches: a one-letter query matches most of 200,000 deliverables, and
 keystroke speed needs the first rows the database meets, not all of them.
@@ -175,21 +175,26 @@ def _found(conn: Connection, how: Searched, ids: list[int], query: str) -> list[
     return found
 
 
-def find_records(store: Store, query: str, *, limit: int = 5) -> list[Found]:
+def find_records(
+    store: Store, query: str, *, limit: int = 5, everywhere: bool = True
+) -> list[Found]:
     """Up to ``limit`` records of each kind matching ``query`` (ignoring case), kind by
-    kind in :data:`SEARCHED` order; nothing for a blank query."""
+    kind in :data:`SEARCHED` order; nothing for a blank query.
+
+    Without ``everywhere`` (the palette, at every keystroke) the *anywhere* step runs only
+    when no kind has a name starting with the query: it scans every table, where the
+    prefix step reads a few index entries (``ENG-20`` then costs 2 ms, not 70)."""
     query = " ".join(query[:MAX_QUERY].split())
     if not query or limit <= 0:
         return []
     folded = fold(query)
-    found: list[Found] = []
     with store.read() as conn:
-        for how in SEARCHED:
-            ids = _prefix_ids(conn, how, folded, limit)
-            if len(ids) < limit:
-                ids += _anywhere_ids(conn, how, query, ids, limit - len(ids))
-            found += _found(conn, how, ids, query)
-    return found
+        ids = {how: _prefix_ids(conn, how, folded, limit) for how in SEARCHED}
+        if everywhere or not any(ids.values()):
+            for how, found_ids in ids.items():
+                if len(found_ids) < limit:
+                    found_ids += _anywhere_ids(conn, how, query, found_ids, limit - len(found_ids))
+        return [record for how in SEARCHED for record in _found(conn, how, ids[how], query)]
 
 
 def words_in(text: str, query: str) -> list[tuple[int, int]]:

@@ -38,7 +38,9 @@ class RecordsProvider(Provider):
         database = database_of(self.screen)
         if not query.strip() or not database.is_open:
             return
-        found = await asyncio.to_thread(find_records, database.store(), query, limit=PER_KIND)
+        found = await asyncio.to_thread(
+            find_records, database.store(), query, limit=PER_KIND, everywhere=False
+        )
         for record in found:
             line = found_line(record, query)
             line.append(f"  {kind_label(record.kind)}", style="italic")

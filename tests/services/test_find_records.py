@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kpotui.services.find_records import find_records, snippet, words_in
 from kpotui.store import Store
 from tests.services import factories as make
@@ -22,7 +24,7 @@ def _firm(store: Store) -> None:
     make.decision(store, "Changed the data source", contract="ENG-2024-002")
 
 
-def _found(store: Store, query: str, **args: int) -> list[tuple[str, str]]:
+def _found(store: Store, query: str, **args: Any) -> list[tuple[str, str]]:
     return [(f.kind, f.text) for f in find_records(store, query, **args)]
 
 
@@ -121,3 +123,14 @@ def test_a_list_filter_looks_in_the_fields_it_is_given(store: Store) -> None:
     by_provider = ListFilter(text="meridian", text_fields=("code", "title", "provider"))
     assert [c["code"] for c in make.listed(store, "contract", by_provider)] == ["ENG-2024-002"]
     assert make.listed(store, "contract", ListFilter(text="meridian")) == []
+
+
+def test_without_everywhere_a_name_prefix_stops_the_search_anywhere(store: Store) -> None:
+    _firm(store)
+    make.task(store, "Q1 planning")
+    everywhere = _found(store, "q1")
+    assert ("deliverable", "Q1 model pack") in everywhere and ("task", "Q1 planning") in everywhere
+    prefix_only = _found(store, "planning", everywhere=False)
+    assert prefix_only == [("task", "Q1 planning")]  # nothing starts with it: anywhere
+    assert _found(store, "model", everywhere=False) == [("task", "Model upkeep")]
+    assert ("deliverable", "Q1 model pack") in _found(store, "model")

@@ -56,3 +56,11 @@ def test_contract_form(
     snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=after("2", "e"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_screen(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("g", *"meridian")
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
