@@ -14,7 +14,6 @@ from textual.command import Hit, Hits, Provider
 from textual.markup import escape
 
 from kpotui.services.find_records import Found, find_records
-from kpotui.store.keys import fold
 from kpotui.text import visible
 from kpotui.tui.database import database_of
 from kpotui.tui.found import found_line, kind_label
@@ -25,10 +24,10 @@ PER_KIND = 5
 
 def _score(found: Found, query: str) -> float:
     """Above a command's fuzzy score for a record named exactly, below it otherwise."""
-    text = fold(found.text)
-    if text == fold(query):
+    text, typed = found.text.lower(), query.strip().lower()
+    if text == typed:
         return 1.0
-    return 0.6 if text.startswith(fold(query)) else 0.3
+    return 0.6 if text.startswith(typed) else 0.3
 
 
 class RecordsProvider(Provider):
