@@ -201,6 +201,8 @@ def words_in(text: str, query: str) -> list[tuple[int, int]]:
     """Where the words of ``query`` occur in ``text`` (ignoring case), as (start, end)
     spans to highlight; overlapping spans may be given."""
     lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: spans would shift
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     spans = []
     for word in {w for w in re.split(r"\s+", query.lower()) if w}:
         start = lowered.find(word)

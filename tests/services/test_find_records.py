@@ -134,3 +134,7 @@ def test_without_everywhere_a_name_prefix_stops_the_search_anywhere(store: Store
     assert prefix_only == [("task", "Q1 planning")]  # nothing starts with it: anywhere
     assert _found(store, "model", everywhere=False) == [("task", "Model upkeep")]
     assert ("deliverable", "Q1 model pack") in _found(store, "model")
+
+
+def test_words_in_keeps_positions_where_lowering_lengthens_text() -> None:
+    assert words_in("İstanbul pack", "pack") == [(9, 13)]
