@@ -42,6 +42,7 @@ MEASURES: dict[str, Callable[[f.Setting], f.Figure | list[f.Figure]]] = {
     "exit": f.exit_figures,
     "sla": f.sla_figure,
     "agenda": f.agenda_figures,
+    "find": f.find_figures,
     "import": f.import_figures,
     "export": f.export_figure,
     "tui-memory": f.tui_memory_figure,

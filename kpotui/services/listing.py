@@ -71,6 +71,10 @@ class ListFilter:
     tag: str | None = None
     text: str = ""
     """Incremental filter: substring of the kind's search fields; full-text for notes."""
+    text_fields: tuple[str, ...] = ()
+    """The fields ``text`` is looked for in (a table passes the ones its columns show; a
+    reference is matched by the key of the record it names); empty: the kind's search
+    fields. Notes are matched full-text as well."""
 
 
 def _conditions(spec: KindSpec, flt: ListFilter, conn: Any) -> list[Any]:
@@ -108,10 +112,12 @@ def _conditions(spec: KindSpec, flt: ListFilter, conn: Any) -> list[Any]:
             conditions.append(false())
     text = flt.text.strip()
     if text:
+        matches = []
         if spec.name == "note":
-            conditions.append(search.note_match(conn, table.c.id, text))
-        else:
-            conditions.append(or_(*_text_matches(conn, spec, f"%{_escape(text)}%")))
+            matches.append(search.note_match(conn, table.c.id, text))
+        if spec.name != "note" or flt.text_fields:
+            matches += _text_matches(conn, spec, flt.text_fields, f"%{_escape(text)}%")
+        conditions.append(or_(*matches))
     return conditions
 
 
@@ -124,9 +130,16 @@ def _stored(conn: Any, f: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _text_matches(conn: Any, spec: KindSpec, pattern: str) -> list[Any]:
-    """The search fields matching ``pattern``, and the references in the natural key whose
-    key matches it (a deliverable is found by its contract's code)."""
+TEXT_TYPES = frozenset(
+    {FieldType.TEXT, FieldType.EMAIL, FieldType.CURRENCY, FieldType.ENUM, FieldType.LIST}
+)
+"""Fields shown as text, that a typed filter can match (references are matched too)."""
+
+
+def _text_matches(conn: Any, spec: KindSpec, names: tuple[str, ...], pattern: str) -> list[Any]:
+    """The fields ``names`` matching ``pattern``: text fields themselves, references by the
+    key of the record they name. Without names: the search fields, and the references
+    in the natural key (a deliverable is found by its contract's code)."""
 
     def like(column: Any) -> Any:
         # SQLite's LIKE already ignores case exactly as far as its lower() does (ASCII):
@@ -136,9 +149,16 @@ def _text_matches(conn: Any, spec: KindSpec, pattern: str) -> list[Any]:
         return column.ilike(pattern, escape="\\")
 
     table = table_of(spec)
-    matches = [like(table.c[spec.field(name).column]) for name in spec.search]
-    for f in spec.refs:
-        if f.name in spec.key:
+    if not names:
+        names = (*spec.search, *(f.name for f in spec.refs if f.name in spec.key))
+    matches = []
+    for name in names:
+        f = spec.field(name)
+        if f.type is FieldType.LIST:
+            matches.append(like(cast(table.c[f.column], String)))
+        elif f.type in TEXT_TYPES:
+            matches.append(like(table.c[f.column]))
+        elif f.type is FieldType.REF:
             target = kind_spec(f.ref or "")
             referenced = table_of(target)
             named = like(referenced.c[target.key[0]])

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from kpotui.store.engine import _WRITE_OPTION, Store, StoreError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 """The newest revision; a test checks it matches Alembic's head."""
 
 

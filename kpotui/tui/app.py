@@ -31,6 +31,8 @@ from kpotui.tui.messages import ChangesAnnounced, OpenRecord, RecordsChanged, Sh
 from kpotui.tui.screens import MAIN_SCREENS, MODE_OF_KIND, RATES_SCREEN, MainScreen
 
 if TYPE_CHECKING:  # the watcher's module imports the services: not at start-up
+    from textual.command import Provider
+
     from kpotui.tui.watch import Watcher
 
 WAITING = "waiting for another writer…"
@@ -73,6 +75,13 @@ def _lazy(screen: MainScreen) -> Callable[[], Screen[Any]]:
     return make
 
 
+def _records_provider() -> type[Provider]:
+    """The palette's record search, imported when the palette first opens."""
+    from kpotui.tui.record_commands import RecordsProvider
+
+    return RecordsProvider
+
+
 class KpoApp(App[None]):
     """kpotui's full-screen app over one :class:`AppDatabase`."""
 
@@ -82,6 +91,7 @@ class KpoApp(App[None]):
         screen.mode: _lazy(screen) for screen in (*MAIN_SCREENS, RATES_SCREEN)
     }
     DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {_records_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -97,6 +107,7 @@ class KpoApp(App[None]):
         Binding("u", "undo", "Undo your last change", id="app.undo", show=False),
         Binding("comma", "settings", "Firm settings", id="app.settings", show=False),
         Binding("c", "changes", "Changes across the firm", id="app.changes", show=False),
+        Binding("g,ctrl+f", "search", "Search all records", id="app.search", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
@@ -339,6 +350,12 @@ class KpoApp(App[None]):
 
         if not isinstance(self.screen, ModalScreen | ChangesScreen):
             self.push_screen(ChangesScreen())
+
+    def action_search(self) -> None:
+        from kpotui.tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, ModalScreen | SearchScreen):
+            self.push_screen(SearchScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, keys, quit...), every screen, and every key of this one."""

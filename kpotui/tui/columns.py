@@ -7,15 +7,16 @@ or none.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kpotui.services import insights, sla
-from kpotui.services.fields import kind_spec
+from kpotui.services.fields import FieldType, kind_spec
 from kpotui.services.flags import Flag, row_flags
 from kpotui.services.horizons import DEFAULT_HORIZONS, Horizons
+from kpotui.services.listing import TEXT_TYPES
 from kpotui.services.records import Record
 from kpotui.services.statuses import OPEN_DELIVERABLE
 from kpotui.tui import formatting as fmt
@@ -52,6 +53,9 @@ class Col:
     """Columns of one group show or drop together (an amount and its currency)."""
     grow: bool = False
     """Widens into the room the others leave (``width`` is its least)."""
+    shows: tuple[str, ...] = ()
+    """The fields a derived column shows (a plain column shows the field it is named
+    after): what the list's typed filter looks in."""
 
     @property
     def column(self) -> Column:
@@ -164,7 +168,7 @@ COLUMNS: dict[str, list[Col]] = {
         plain("title", "Title", 20, grow=True),
         plain("kind", "Kind", 9),
         plain("review_by", "Review by", 10, priority=1),
-        Col("about", "About", 12, _about, priority=2),
+        Col("about", "About", 12, _about, priority=2, shows=("contract", "task", "provider")),
         plain("tags", "Tags", 16, priority=3),
         plain("author", "Author", 12, priority=4),
     ],
@@ -258,6 +262,19 @@ def provider_stats(store: Store) -> dict[str, dict[str, str]]:
         entry = stats.setdefault(name, {"on_time": fmt.NONE, "quality": fmt.NONE})
         entry["spend"] = amounts[0] + (f" +{len(amounts) - 1}" if len(amounts) > 1 else "")
     return stats
+
+
+def filtered_fields(kind: str, columns: Sequence[Col]) -> tuple[str, ...]:
+    """The fields of ``kind`` that ``columns`` show as text, names of referenced records
+    included: what a typed filter over the table matches."""
+    spec = kind_spec(kind)
+    names = [name for col in columns for name in (col.shows or (col.key,))]
+    return tuple(
+        name
+        for name in names
+        if name in spec.by_name
+        and (spec.field(name).type in TEXT_TYPES or spec.field(name).type is FieldType.REF)
+    )
 
 
 EXTRAS: dict[str, Callable[[Store], Mapping[str, Any]]] = {"provider": provider_stats}

@@ -15,7 +15,7 @@ from kpotui.services.clock import today
 from kpotui.services.flags import row_flags
 from kpotui.services.horizons import firm_horizons
 from kpotui.services.listing import ListFilter
-from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, row_style
+from kpotui.tui.columns import COLUMNS, EXTRAS, Col, RowContext, filtered_fields, row_style
 from kpotui.tui.database import AppDatabase
 from kpotui.tui.widgets.virtual_table import END, Cursor, Query, Row
 
@@ -32,6 +32,7 @@ class RecordSource:
         """The screen's filter (filter bar, parent record); the typed text is added to it."""
         self.columns: Sequence[Col] = [c for c in COLUMNS[kind] if c.key != hide]
         self._sort_fields = {c.key: c.sort for c in self.columns}
+        self._text_fields = filtered_fields(kind, self.columns)
         self._context = RowContext(today())
         self._extra: Mapping[str, Any] | None = None
 
@@ -42,7 +43,7 @@ class RecordSource:
     def _args(self, query: Query) -> dict[str, Any]:
         sort = self.sort_field(query)
         return {
-            "flt": replace(self.base, text=query.filter),
+            "flt": self._filter(query),
             "sort": sort,
             "descending": query.descending if sort else None,
         }
@@ -51,9 +52,12 @@ class RecordSource:
         """The data changed: work the per-kind figures out again on the next page."""
         self._extra = None
 
+    def _filter(self, query: Query) -> ListFilter:
+        """The screen's filter and the typed text, looked for in the columns shown."""
+        return replace(self.base, text=query.filter, text_fields=self._text_fields)
+
     def count(self, query: Query) -> int:
-        flt = replace(self.base, text=query.filter)
-        return listing.count(self.database.store(), self.kind, flt)
+        return listing.count(self.database.store(), self.kind, self._filter(query))
 
     def page(
         self, query: Query, *, after: Cursor | None, before: Cursor | None, limit: int

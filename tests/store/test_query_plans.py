@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import event
 
 from kpotui.services import audit, changes, history, insights, listing
+from kpotui.services.find_records import find_records
 from kpotui.services.insights import activities
 from kpotui.store import Store, open_store
 from tests.services import factories as make
@@ -250,3 +251,14 @@ def test_the_change_marker_and_the_events_after_it_use_the_primary_key(firm: Sto
     assert _problems(plans, aggregate=True, page=True) == []
     lines = [line for _, found in plans for line in found if "audit_event" in line]
     assert lines and all(line.startswith("SEARCH audit_event") for line in lines), lines
+
+
+def test_the_palettes_record_search_reads_name_indexes_only(firm: Store) -> None:
+    """A query some name starts with: one index range per kind, in the index's order
+    (migration 0013 gives deliverable titles and decision summaries theirs)."""
+    plans = _plans(firm, lambda: find_records(firm, "d", everywhere=False))
+    problems = _problems(plans, aggregate=False, page=True)
+    assert problems == [], "\n".join(problems)
+    ranges = [line for _, lines in plans for line in lines if "USING INDEX" in line]
+    for index in ("ix_deliverable_title_search", "ix_decision_summary_search"):
+        assert any(index in line for line in ranges), ranges

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from kpotui.store import open_store
 from kpotui.tui.app import KpoApp
@@ -114,3 +114,26 @@ async def test_a_form_message_quoting_the_value_is_not_markup(
         message = app.screen.query(".field-message").results(Static)
         shown = [str(m.render()) for m in message if "not a date" in str(m.render())]
         assert shown == ["not a date in YYYY-MM-DD form: '[red]soon[/]'"]
+
+
+async def test_search_and_palette_show_a_hostile_name_and_body_escaped(
+    make_app: Callable[..., KpoApp], firm_db: Path
+) -> None:
+    make_hostile(firm_db)
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"evil")
+        await settle(pilot)
+        assert SHOWN.removeprefix("Evil") in screen_text(app)  # "Evil" highlighted apart
+        assert_nothing_raw(app, "the search screen")
+        app.screen.query_one(Input).value = "step one"
+        await settle(pilot)
+        assert "\\x1b]52;c;cm0K\\x07" in screen_text(app)
+        assert_nothing_raw(app, "a note's snippet")
+        await pilot.press("escape", "ctrl+p")
+        await pilot.press(*"evil")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        assert SHOWN.removeprefix("Evil") in screen_text(app)
+        assert_nothing_raw(app, "the palette")

@@ -173,3 +173,11 @@ def test_emoji_provider_names(
 ) -> None:
     add_provider(firm_db, "⚖️ Legal 🗑️")
     assert snap_compare(make_app(), terminal_size=size, run_before=after("6", "end"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_screen(
+    snap_compare: Any, make_app: Callable[..., KpoApp], size: tuple[int, int]
+) -> None:
+    keys = ("g", *"meridian")
+    assert snap_compare(make_app(), terminal_size=size, run_before=after(*keys))
