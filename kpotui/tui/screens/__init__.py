@@ -25,7 +25,7 @@ class MainScreen:
 
 MAIN_SCREENS = (
     MainScreen("dashboard", "Dashboard", "1", "dashboard", "DashboardScreen", None, "Dash"),
-    MainScreen("contracts", "Contracts", "2", "contracts", "ContractsScreen", "contract", "Contr"),
+    MainScreen("contracts", "Contracts", "2", "contracts", "ContractsScreen", "contract", "Cont"),
     MainScreen(
         "deliverables",
         "Deliverables",
@@ -35,7 +35,7 @@ MAIN_SCREENS = (
         "deliverable",
         "Deliv",
     ),
-    MainScreen("activities", "Activities", "4", "activities", "ActivitiesScreen", "task", "Activ"),
+    MainScreen("activities", "Activities", "4", "activities", "ActivitiesScreen", "task", "Act"),
     MainScreen("notes", "Notes", "5", "notes", "NotesScreen", "note", "Notes"),
     MainScreen("providers", "Providers", "6", "providers", "ProvidersScreen", "provider", "Prov"),
     MainScreen("decisions", "Decisions", "7", "decisions", "DecisionsScreen", "decision", "Decis"),

@@ -27,8 +27,9 @@ class NavBar(Static):
         self.update_content()
 
     def update_content(self) -> None:
-        """Draw the tabs: the widest of these that fits: every label in full; the current
-        one in full and the others short; the same without the brand; the current one only."""
+        """Draw the tabs: the widest of these that fits: every label in full (with the
+        brand, then without); the current one in full and the others short (the same); the
+        current one only."""
         current = self.app.current_mode
         keys = cast(HasScreenKeys, self.app).screen_keys
         database = database_of(self)
@@ -54,8 +55,9 @@ class NavBar(Static):
             return Content(" ").join(parts)
 
         # the database's name and mode always stay visible, every screen's name if it can
-        layouts = [(brand, tabs_of(names)) for names in ("full", "short")]
-        layouts += [(Content(""), tabs_of("short")), (Content(""), tabs_of("keys"))]
+        none = Content("")
+        layouts = [(brand, tabs_of("full")), (none, tabs_of("full"))]
+        layouts += [(brand, tabs_of("short")), (none, tabs_of("short")), (none, tabs_of("keys"))]
         for start, tabs in layouts:
             if start.cell_length + tabs.cell_length + tail.cell_length + 1 <= self.size.width:
                 break
