@@ -25,6 +25,7 @@ ITEM_KINDS = (
     "security-review",
     "note-review",
     "proposed-decision",
+    "sla-breach",
 )
 """The item kinds of :data:`kpotui.services.agenda.ITEM_KINDS`, spelled here so that
 ``--help`` imports no services (a test holds the two together)."""

@@ -30,6 +30,7 @@ from kpotui.services.agenda_items import (
     proposed_decisions,
     security_reviews,
 )
+from kpotui.services.agenda_sla import sla_breaches
 from kpotui.store import Store
 
 __all__ = [
@@ -79,6 +80,7 @@ ITEM_KINDS: dict[str, ItemQuery] = {
     "security-review": security_reviews,
     "note-review": notes_to_review,
     "proposed-decision": proposed_decisions,
+    "sla-breach": sla_breaches,
 }
 """Item kind -> the query that finds it (one query may find two kinds)."""
 

@@ -271,16 +271,22 @@ def contracts_sla(
 ) -> list[ContractSla]:
     """Every contract with a target (``provider``: that provider's), its figures and
     checks for ``period``, or, by default, for the period of its own kind today is in."""
-    today = today or clock_today()
     with store.read() as conn:
-        least = settings.get(conn, settings.SLA_MIN_DELIVERABLES)
-        where = [_with_targets()]
-        if provider is not None:
-            where.append(C.c.provider_id == _provider_id(conn, provider))
-        contracts = _contracts(conn, *where)
-        span = period or period_of(today, QUARTER)  # a month lies in its quarter
-        label = _label(conn, period.kind) if period else _contract_label(conn)
-        counts = _counts(conn, today, span.start, span.end, D.c.contract_id, label, *where)
+        return contracts_sla_in(conn, today or clock_today(), period=period, provider=provider)
+
+
+def contracts_sla_in(
+    conn: Connection, today: date, *, period: Period | None = None, provider: str | None = None
+) -> list[ContractSla]:
+    """:func:`contracts_sla` in an open read (the agenda's SLA item reads it there)."""
+    least = settings.get(conn, settings.SLA_MIN_DELIVERABLES)
+    where = [_with_targets()]
+    if provider is not None:
+        where.append(C.c.provider_id == _provider_id(conn, provider))
+    contracts = _contracts(conn, *where)
+    span = period or period_of(today, QUARTER)  # a month lies in its quarter
+    label = _label(conn, period.kind) if period else _contract_label(conn)
+    counts = _counts(conn, today, span.start, span.end, D.c.contract_id, label, *where)
     found = []
     for row in contracts:
         targets = _targets(row)

@@ -220,3 +220,25 @@ def test_the_least_deliverables_due_for_a_breach_is_a_firm_setting(store: Store)
     with pytest.raises(ServiceError, match="sla_min_deliverables: 0 is out of range"):
         settings.set_value(store, "sla_min_deliverables", 0)
     assert settings.set_value(store, "sla_min_deliverables", "5").value == 5
+
+
+def test_a_breach_is_an_agenda_item_for_the_contracts_owner(firm: Store) -> None:
+    from kpotui.services import agenda
+
+    def breaches(**options: Any) -> list[agenda.Item]:
+        return agenda.agenda(firm, TODAY, kinds=["sla-breach"], **options)
+
+    assert breaches() == []  # missed with too few due: no breach, no item
+    before = agenda.figures(firm, TODAY)
+    settings.set_value(firm, "sla_min_deliverables", 2)
+    (item,) = breaches()
+    contract = records.find(firm, "contract", {"code": "ENG-1"})
+    assert contract is not None
+    assert item.id == f"sla-breach:{contract['id']}:2025-10-01"  # the period's first day
+    assert item.group(TODAY) == "Overdue" and item.responsible == ("Ana",)
+    assert "SLA missed in 2025Q4: on time 0% (target ≥ 80%); quality" in item.action
+    assert breaches(owner="ana") == [item] and breaches(owner="Bo") == []
+    after = agenda.figures(firm, TODAY)
+    assert (after.items, after.overdue) == (before.items + 1, before.overdue + 1)
+    update(firm, "contract", {"code": "ENG-1"}, sla_on_time_pct=None, sla_min_quality=None)
+    assert breaches() == []
