@@ -59,15 +59,20 @@ def iso_currency(value: str) -> str:
     return code
 
 
-def whole_days(low: int, high: int) -> Callable[[int], int]:
-    """A validator for a number of days from ``low`` to ``high``."""
+def whole_number(low: int, high: int, what: str = "a whole number") -> Callable[[int], int]:
+    """A validator for ``what`` (a count, a number of days) from ``low`` to ``high``."""
 
     def check(value: int) -> int:
         if not low <= value <= high:
-            raise ValueError(f"{value} is out of range: a number of days from {low} to {high}")
+            raise ValueError(f"{value} is out of range: {what} from {low} to {high}")
         return value
 
     return check
+
+
+def whole_days(low: int, high: int) -> Callable[[int], int]:
+    """A validator for a number of days from ``low`` to ``high``."""
+    return whole_number(low, high, "a number of days")
 
 
 @dataclass(frozen=True)
@@ -176,22 +181,11 @@ PROPOSED_DECISION_DAYS = FirmSetting(
 )
 
 
-def whole_count(low: int, high: int) -> Callable[[int], int]:
-    """A validator for a count from ``low`` to ``high``."""
-
-    def check(value: int) -> int:
-        if not low <= value <= high:
-            raise ValueError(f"{value} is out of range: a whole number from {low} to {high}")
-        return value
-
-    return check
-
-
 SLA_MIN_DELIVERABLES = FirmSetting(
     "sla_min_deliverables",
     int,
     3,
-    whole_count(1, 1000),
+    whole_number(1, 1000),
     "A missed SLA target is a breach only when at least this many deliverables were due.",
 )
 
